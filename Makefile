@@ -1,0 +1,31 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+# Each creates .venv and installs the package with what it needs, on a fresh machine.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## the whole matching round on the bundled caseload, with its report
+	$(BIN)/matcher demo --out matcher-demo
+
+test: $(STAMP)  ## the test suite (what CI runs)
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: $(STAMP)
+	$(BIN)/ruff check matcher tests benchmarks
+	$(BIN)/mypy matcher
+
+bench: $(STAMP)  ## the benchmarks (long; not part of the tests)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) matcher-demo

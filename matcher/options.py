@@ -1,0 +1,54 @@
+"""Click options, defined once and shared by every command (pip-tools style)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+__all__ = [
+    "as_of_option",
+    "caseload_options",
+    "config_option",
+    "existing_option",
+    "mentees_option",
+    "mentors_option",
+    "prisons_option",
+    "supervisors_option",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_file = click.Path(dir_okay=False, path_type=str)
+
+mentees_option = click.option(
+    "--mentees", required=True, type=_file, help="Mentees (referrals), .csv or .json."
+)
+mentors_option = click.option(
+    "--mentors", required=True, type=_file, help="Mentors, .csv or .json."
+)
+existing_option = click.option(
+    "--existing", type=_file, default=None, help="Existing relationships, .csv or .json."
+)
+supervisors_option = click.option(
+    "--supervisors", type=_file, default=None, help="Supervisors and their caps."
+)
+prisons_option = click.option("--prisons", type=_file, default=None, help="Prison sites.")
+config_option = click.option(
+    "--config", "config_path", type=_file, default=None,
+    help="TOML config (default: the built-in configs/default.toml).",
+)  # fmt: skip
+as_of_option = click.option(
+    "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Run date YYYY-MM-DD (default: today).",
+)  # fmt: skip
+
+
+def caseload_options(func: F) -> F:
+    """All input-file options of a round, in one decorator."""
+    for option in reversed(
+        [mentees_option, mentors_option, existing_option, supervisors_option, prisons_option]
+    ):
+        func = option(func)
+    return func

@@ -1,0 +1,119 @@
+"""Shared hypothesis strategies, one per concept of the data contract."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hypothesis import strategies as st
+
+from matcher import vocab
+from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+
+__all__ = [
+    "existing_records",
+    "ids",
+    "mentee_records",
+    "mentor_records",
+    "prison_records",
+    "supervisor_records",
+]
+
+ids = st.from_regex(r"[A-Za-z0-9_.-]{1,12}", fullmatch=True)
+tokens = st.from_regex(r"[a-z0-9_]{1,10}", fullmatch=True)
+languages = st.lists(st.sampled_from(["english", "welsh", "polish", "urdu", "arabic"]),
+                     min_size=1, max_size=3, unique=True).map(tuple)  # fmt: skip
+dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
+# Finite floats that survive a text round trip exactly (repr is exact for floats).
+lats = st.floats(min_value=-90, max_value=90, allow_nan=False)
+lons = st.floats(min_value=-180, max_value=180, allow_nan=False)
+hours = st.floats(min_value=0, max_value=40, allow_nan=False)
+
+
+def _subset(values: tuple[str, ...], min_size: int = 0) -> st.SearchStrategy[tuple[str, ...]]:
+    return st.lists(st.sampled_from(values), min_size=min_size, unique=True).map(tuple)
+
+
+@st.composite
+def mentee_records(draw: st.DrawFn, **overrides: Any) -> Mentee:
+    """Any valid mentee."""
+    custody = draw(st.sampled_from(vocab.CUSTODY))
+    wish = draw(st.sampled_from(vocab.MENTOR_GENDER_WISHES))
+    fields: dict[str, Any] = {
+        "id": draw(ids),
+        "gender": draw(st.sampled_from(vocab.GENDERS)),
+        "age": draw(st.none() | st.integers(18, 90)),
+        "ethnicity": draw(st.sampled_from(vocab.ETHNICITIES)),
+        "faith": draw(st.none() | tokens),
+        "languages": draw(languages),
+        "goals": draw(_subset(vocab.GOALS)),
+        "mentor_gender": wish,
+        "mentor_gender_strength": draw(st.sampled_from(vocab.STRENGTHS)),
+        "ethnicity_match": draw(st.sampled_from(vocab.STRENGTHS)),
+        "faith_match": draw(st.sampled_from(vocab.STRENGTHS)),
+        "lived_experience": draw(st.sampled_from(vocab.STRENGTHS)),
+        "contact_frequency": draw(st.sampled_from(vocab.CONTACT_FREQUENCIES)),
+        "contact_modes": draw(_subset(vocab.CONTACT_MODES, 1)),
+        "availability": draw(_subset(vocab.AVAILABILITY_SLOTS)),
+        "custody": custody,
+        "prison": draw(ids) if custody == "custody" else None,
+        "release_date": draw(dates) if custody == "custody" else None,
+        "lat": draw(lats),
+        "lon": draw(lons),
+        "risk": draw(st.sampled_from(vocab.RISKS)),
+        "support_hours": draw(st.none() | hours),
+        "exclude_mentors": draw(st.lists(ids, max_size=2, unique=True).map(tuple)),
+        "priority": draw(st.none() | st.floats(0, 10, allow_nan=False)),
+        "region": draw(st.none() | tokens),
+    }
+    fields.update(overrides)
+    return Mentee(**fields)
+
+
+@st.composite
+def mentor_records(draw: st.DrawFn, **overrides: Any) -> Mentor:
+    """Any valid mentor."""
+    fields: dict[str, Any] = {
+        "id": draw(ids),
+        "gender": draw(st.sampled_from(vocab.GENDERS)),
+        "age": draw(st.none() | st.integers(18, 90)),
+        "ethnicity": draw(st.sampled_from(vocab.ETHNICITIES)),
+        "faith": draw(st.none() | tokens),
+        "languages": draw(languages),
+        "lived_experience": draw(st.booleans()),
+        "specialisms": draw(_subset(vocab.GOALS)),
+        "contact_frequency": draw(st.sampled_from(vocab.CONTACT_FREQUENCIES)),
+        "contact_modes": draw(_subset(vocab.CONTACT_MODES, 1)),
+        "availability": draw(_subset(vocab.AVAILABILITY_SLOTS)),
+        "lat": draw(lats),
+        "lon": draw(lons),
+        "max_travel_km": draw(st.floats(0, 200, allow_nan=False)),
+        "prisons": draw(st.lists(ids, max_size=3, unique=True).map(tuple)),
+        "max_risk": draw(st.sampled_from(vocab.RISKS)),
+        "mentee_gender": draw(st.sampled_from(vocab.MENTEE_GENDER_REQUIREMENTS)),
+        "capacity": draw(st.integers(0, 5)),
+        "max_hours": draw(hours),
+        "available_until": draw(st.none() | dates),
+        "supervisor": draw(st.none() | ids),
+        "region": draw(st.none() | tokens),
+    }
+    fields.update(overrides)
+    return Mentor(**fields)
+
+
+@st.composite
+def existing_records(draw: st.DrawFn) -> Existing:
+    """Any valid existing relationship (references not checked)."""
+    return Existing(mentee_id=draw(ids), mentor_id=draw(ids), hours=draw(st.none() | hours))
+
+
+supervisor_records = st.builds(Supervisor, id=ids, capacity=st.integers(0, 50))
+prison_records = st.builds(
+    Prison,
+    code=ids,
+    name=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+                 max_size=30).filter(lambda s: s.strip() == s and s != ""),
+    lat=lats,
+    lon=lons,
+)  # fmt: skip
+

@@ -1,0 +1,63 @@
+"""Config: defaults match configs/default.toml; every bad key or value fails loudly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matcher.config import Config, config_from_dict, load_config
+from matcher.errors import ConfigError
+from matcher.registry import CRITERION_NAMES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_default_file_equals_builtin_defaults() -> None:
+    assert load_config(ROOT / "configs" / "default.toml") == Config() == load_config(None)
+
+
+def test_every_default_key_has_a_comment() -> None:
+    for line in (ROOT / "configs" / "default.toml").read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            assert "#" in line, f"no comment on: {line}"
+
+
+def test_weights_derive_from_registry() -> None:
+    assert tuple(Config().weight_vector()) == CRITERION_NAMES
+
+
+def test_misspelt_key_is_named(tmp_path: Path) -> None:
+    p = tmp_path / "c.toml"
+    p.write_text("[weights]\ngoal = 2.0\n")
+    with pytest.raises(ConfigError, match=r"c.toml: unknown key 'weights.goal'"):
+        load_config(p)
+    with pytest.raises(ConfigError, match=r"unknown key 'wieghts'"):
+        config_from_dict({"wieghts": {}})
+
+
+def test_negative_weight_and_all_zero() -> None:
+    with pytest.raises(ConfigError, match=r"'weights.goals' must be >= 0; got -1"):
+        config_from_dict({"weights": {"goals": -1}})
+    with pytest.raises(ConfigError, match="at least one weight must be > 0"):
+        config_from_dict({"weights": dict.fromkeys(CRITERION_NAMES, 0)})
+
+
+def test_partial_config_keeps_other_defaults() -> None:
+    c = config_from_dict({"weights": {"goals": 5}, "rules": {"min_shared_slots": 2}})
+    assert c.weights.goals == 5 and c.weights.expectations == 2.0  # type: ignore[attr-defined]
+    assert c.rules.min_shared_slots == 2 and c.rules.require_prison_clearance is False
+
+
+def test_bad_toml_and_missing(tmp_path: Path) -> None:
+    p = tmp_path / "bad.toml"
+    p.write_text("[weights\n")
+    with pytest.raises(ConfigError, match="bad.toml: not valid TOML"):
+        load_config(p)
+    with pytest.raises(ConfigError, match="nope.toml: file not found"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_cp_sat_parameters_pass_through() -> None:
+    c = config_from_dict({"solver": {"cp_sat": {"random_seed": 3}}})
+    assert c.solver.cp_sat == {"random_seed": 3}
