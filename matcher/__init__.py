@@ -5,6 +5,8 @@ sparse candidate pairs with scores (``arrays``, ``criteria``, ``candidates``) â†
 optimal assignment (``solve``) â†’ explained result (``match``, ``explain``, ``report``).
 """
 
+__version__ = "0.1.0"
+
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
 from matcher.io import (
@@ -16,9 +18,26 @@ from matcher.io import (
     load_prisons,
     load_supervisors,
 )
+from matcher.match import MatchResult, MatchRow, match
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.shortlist import Shortlist, shortlist
+from matcher.solve import SolveResult, solve
+from matcher.candidates import Candidates, find_candidates
+from matcher.explain import explain_mentee
+from matcher.generate import generate
 
 __all__ = [
+    "Candidates",
+    "MatchResult",
+    "MatchRow",
+    "Shortlist",
+    "SolveResult",
+    "explain_mentee",
+    "find_candidates",
+    "generate",
+    "match",
+    "shortlist",
+    "solve",
     "Caseload",
     "Config",
     "ConfigError",
@@ -39,4 +58,3 @@ __all__ = [
     "load_supervisors",
 ]
 
-__version__ = "0.1.0"

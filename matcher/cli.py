@@ -7,14 +7,31 @@ lines (one per problem) and no traceback, in one place: :class:`_Group`.
 from __future__ import annotations
 
 import logging
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
 
+from matcher.candidates import find_candidates, write_candidates
 from matcher.config import load_config
-from matcher.errors import MatcherError
+from matcher.demo import run_demo
+from matcher.errors import MatcherError, ParameterError
+from matcher.explain import explain_mentee, format_shortlist
+from matcher.generate import generate as generate_caseload
 from matcher.io import load_caseload
-from matcher.options import caseload_options, config_option
+from matcher.match import MatchResult, match, write_matches_csv, write_result_json
+from matcher.options import (
+    as_of_option,
+    caseload_options,
+    config_option,
+    existing_option,
+    mentees_option,
+    mentors_option,
+    prisons_option,
+)
+from matcher.report import write_report
+from matcher.shortlist import shortlist
 
 __all__ = ["main"]
 
@@ -63,3 +80,127 @@ def validate(
     )  # fmt: skip
     counts = ", ".join(f"{n} {kind}" for kind, n in caseload.counts().items())
     click.echo(f"valid: {counts}")
+
+
+def _summary_line(result: MatchResult) -> str:
+    c = result.summary["counts"]
+    rate = result.summary["match_rate"]
+    mean = result.summary["mean_score"]
+    s = result.solver
+    text = (f"matched {c['matched']} of {c['to_match']} mentees"
+            + (f" ({rate:.1%})" if rate is not None else "")
+            + (f", mean score {mean:.3f}" if mean is not None else "")
+            + f"; {c['existing']} existing kept; solver {s['status']}")  # fmt: skip
+    if s["status"] != "optimal":
+        text += f" (gap {s['gap']:.2%})"
+    return text
+
+
+def _round(mentees: str, mentors: str, existing: str | None, supervisors: str | None,
+           prisons: str | None, config_path: str | None, as_of: Any) -> MatchResult:  # fmt: skip
+    config = load_config(config_path)
+    c = load_caseload(mentees, mentors, existing, supervisors, prisons,
+                      allow_unknown_columns=config.rules.allow_unknown_columns)  # fmt: skip
+    return match(c.mentees, c.mentors, config, existing=c.existing, supervisors=c.supervisors,
+                 prisons=c.prisons, as_of=as_of.date() if as_of else None)  # fmt: skip
+
+
+@main.command("match")
+@caseload_options
+@config_option
+@as_of_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="matches.csv to write.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="result.json to write.")
+@click.option("--report", type=click.Path(dir_okay=False), help="report.html to write.")
+def match_command(mentees: str, mentors: str, existing: str | None, supervisors: str | None,
+                  prisons: str | None, config_path: str | None, as_of: Any, out: str,
+                  json_path: str | None, report: str | None) -> None:  # fmt: skip
+    """Find the optimal assignment and explain every match and non-match."""
+    result = _round(mentees, mentors, existing, supervisors, prisons, config_path, as_of)
+    write_matches_csv(out, result)
+    if json_path:
+        write_result_json(json_path, result)
+    if report:
+        write_report(report, result)
+    click.echo(_summary_line(result))
+
+
+@main.command()
+@mentees_option
+@mentors_option
+@prisons_option
+@config_option
+@as_of_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="pairs.csv to write.")
+def candidates(mentees: str, mentors: str, prisons: str | None, config_path: str | None,
+               as_of: Any, out: str) -> None:  # fmt: skip
+    """Write every feasible pair with its score and criterion scores."""
+    config = load_config(config_path)
+    c = load_caseload(mentees, mentors, prisons=prisons,
+                      allow_unknown_columns=config.rules.allow_unknown_columns)  # fmt: skip
+    cands = find_candidates(c.mentees, c.mentors, config,
+                            as_of=as_of.date() if as_of else date.today())  # fmt: skip
+    write_candidates(out, cands, c.mentees, c.mentors)
+    click.echo(f"{cands.mentee.size} feasible pairs for {len(c.mentees)} mentees -> {out}")
+
+
+@main.command("shortlist")
+@click.option("--mentee", "mentee_id", required=True, help="Id of the referral.")
+@mentees_option
+@mentors_option
+@existing_option
+@config_option
+@as_of_option
+@click.option("-k", default=5, show_default=True, type=click.IntRange(min=1),
+              help="How many mentors.")  # fmt: skip
+def shortlist_command(mentee_id: str, mentees: str, mentors: str, existing: str | None,
+                      config_path: str | None, as_of: Any, k: int) -> None:  # fmt: skip
+    """Rank the best mentors with room for one referral, with reasons."""
+    config = load_config(config_path)
+    c = load_caseload(mentees, mentors, existing,
+                      allow_unknown_columns=config.rules.allow_unknown_columns)  # fmt: skip
+    mentee = next((m for m in c.mentees if m.id == mentee_id), None)
+    if mentee is None:
+        raise ParameterError(f"mentee {mentee_id} is not in {Path(mentees).name}")
+    result = shortlist(mentee, c.mentors, config, k=k, existing=c.existing,
+                       as_of=as_of.date() if as_of else None)  # fmt: skip
+    click.echo(format_shortlist(result), nl=False)
+
+
+@main.command("explain")
+@click.option("--mentee", "mentee_id", required=True, help="Id of the mentee to explain.")
+@caseload_options
+@config_option
+@as_of_option
+@click.option("-k", default=5, show_default=True, type=click.IntRange(min=1),
+              help="How many candidates to compare.")  # fmt: skip
+def explain_command(mentee_id: str, mentees: str, mentors: str, existing: str | None,
+                    supervisors: str | None, prisons: str | None, config_path: str | None,
+                    as_of: Any, k: int) -> None:  # fmt: skip
+    """Why this mentor, and how the next best candidates compare."""
+    result = _round(mentees, mentors, existing, supervisors, prisons, config_path, as_of)
+    click.echo(explain_mentee(result, mentee_id, k=k), nl=False)
+
+
+@main.command()
+@click.option("--mentees", "n_mentees", required=True, type=click.IntRange(min=0),
+              help="How many mentees.")  # fmt: skip
+@click.option("--mentors", "n_mentors", required=True, type=click.IntRange(min=0),
+              help="How many mentors.")  # fmt: skip
+@click.option("--seed", required=True, type=int, help="Random seed (same seed, same files).")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write.")
+def generate(n_mentees: int, n_mentors: int, seed: int, out: str) -> None:
+    """Write a realistic synthetic caseload (all five files)."""
+    files = generate_caseload(n_mentees, n_mentors, seed, Path(out))
+    click.echo(f"wrote {', '.join(sorted(p.name for p in files.values()))} to {out}")
+
+
+@main.command()
+@click.option("--out", default="matcher-demo", show_default=True,
+              type=click.Path(file_okay=False), help="Folder for the outputs.")  # fmt: skip
+def demo(out: str) -> None:
+    """Run the whole round on the bundled synthetic caseload, with its report."""
+    result, written = run_demo(out)
+    click.echo(_summary_line(result))
+    for kind, path in written.items():
+        click.echo(f"{kind:>8}: {path}")

@@ -460,7 +460,8 @@ def _check() -> None:
     codes = [p.code for p in PRISONS]
     assert len(set(codes)) == len(codes), "duplicate prison code"
     assert set(REGION_WEIGHT) == set(REGIONS)
-    for item in (*TOWNS, *PRISONS):
+    items: tuple[Town | Prison, ...] = (*TOWNS, *PRISONS)
+    for item in items:
         assert item.region in REGION_NAMES, item
         assert 49.8 < item.lat < 55.9 and -5.8 < item.lon < 1.8, item
     for p in PRISONS:

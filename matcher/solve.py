@@ -486,11 +486,11 @@ def _seats_where_loads_fit(md: _Model, largest: bool) -> IntArray:
     """Per mentor, the most seats such that its largest (or smallest) loads fit its hours."""
     order = np.lexsort((-md.load if largest else md.load, md.mentor))
     mentor, load = md.mentor[order], md.load[order]
-    cum = np.cumsum(load)
     degree = np.bincount(mentor, minlength=md.m)
-    start = np.concatenate([[0], np.cumsum(degree)[:-1]]).astype(np.int64)
-    before = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0) if cum.size else start
-    within = cum - np.repeat(before, degree)
+    has = degree > 0
+    first = (np.cumsum(degree) - degree)[has]  # position of each mentor's first pair
+    cum = np.cumsum(load)
+    within = cum - np.repeat(cum[first] - load[first], degree[has])
     fits = np.bincount(mentor[within <= md.hours[mentor]], minlength=md.m)
     return np.minimum(md.cap, fits).astype(np.int64)
 

@@ -1,0 +1,205 @@
+"""The scoring criteria, vectorised over candidate pairs.
+
+One function per criterion of the registry (:data:`matcher.registry.CRITERIA`), each
+mapping a batch of pairs to scores in [0, 1] (``float32``), where "no preference" is 1.
+:func:`score_pairs` combines them as ``Σ w·s / Σ w`` with the config's weights.
+Formulas are documented in ``docs/scoring.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.arrays import (
+    STRENGTH_PREFERRED,
+    UNDISCLOSED_ETHNICITY,
+    MenteeArrays,
+    MentorArrays,
+    has_bit,
+    popcount,
+)
+from matcher.config import Config
+from matcher.registry import CRITERION_NAMES
+
+__all__ = [
+    "SCORERS",
+    "Pairs",
+    "ethnicity_met",
+    "faith_met",
+    "gender_met",
+    "score_pairs",
+]
+
+F32 = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.integer]
+
+
+@dataclass(frozen=True, eq=False)
+class Pairs:
+    """A batch of (mentee, mentor) pairs: indices into the two arrays and their distance.
+
+    Attributes
+    ----------
+    me, mo : MenteeArrays, MentorArrays
+    i, j : ndarray of int
+        Mentee and mentor row of each pair.
+    distance_km : ndarray of float64
+        Haversine distance of each pair.
+    config : Config
+    """
+
+    me: MenteeArrays
+    mo: MentorArrays
+    i: IntArray
+    j: IntArray
+    distance_km: npt.NDArray[np.float64]
+    config: Config
+
+
+# --- match tests shared by the hard rules and the criteria -------------------------------
+
+
+def gender_met(p: Pairs) -> npt.NDArray[np.bool_]:
+    """The mentor's gender is the one the mentee wishes for (false when the wish is 'any')."""
+    return p.mo.gender[p.j] == p.me.gender_target[p.i]
+
+
+def ethnicity_met(p: Pairs) -> npt.NDArray[np.bool_]:
+    """Same ethnicity; never met by ``undisclosed``."""
+    e = p.me.ethnicity[p.i]
+    return (e == p.mo.ethnicity[p.j]) & (e != UNDISCLOSED_ETHNICITY)
+
+
+def faith_met(p: Pairs) -> npt.NDArray[np.bool_]:
+    """Same faith; never met when either gives none."""
+    f = p.me.faith[p.i]
+    return (f >= 0) & (f == p.mo.faith[p.j])
+
+
+def _preference(strength: npt.NDArray[np.int8], met: npt.NDArray[np.bool_]) -> F32:
+    # Only a `preferred` wish can be unmet here: `required` ones are hard rules (so met),
+    # and "none" counts as fully met.
+    return np.where((strength == STRENGTH_PREFERRED) & ~met, 0.0, 1.0).astype(np.float32)
+
+
+# --- criteria ----------------------------------------------------------------------------
+
+
+def _goals(p: Pairs) -> F32:
+    # Share of the mentee's goals among the mentor's specialisms; no goals = 1.
+    n = p.me.n_goals[p.i]
+    covered = popcount(p.me.goals[p.i] & p.mo.specialisms[p.j])
+    return np.where(n == 0, 1.0, covered / np.maximum(n, 1)).astype(np.float32)
+
+
+def _expectations(p: Pairs) -> F32:
+    # Mean of a frequency part (shortfall ** steps short) and the share of modes offered.
+    short = np.maximum(p.me.frequency[p.i] - p.mo.frequency[p.j], 0)
+    freq = np.float64(p.config.scoring.frequency_shortfall) ** short
+    modes = popcount(p.me.modes[p.i] & p.mo.modes[p.j]) / p.me.n_modes[p.i]
+    return (0.5 * (freq + modes)).astype(np.float32)
+
+
+def _gender(p: Pairs) -> F32:
+    return _preference(p.me.gender_strength[p.i], gender_met(p))
+
+
+def _ethnicity(p: Pairs) -> F32:
+    return _preference(p.me.ethnicity_strength[p.i], ethnicity_met(p))
+
+
+def _faith(p: Pairs) -> F32:
+    return _preference(p.me.faith_strength[p.i], faith_met(p))
+
+
+def _language(p: Pairs) -> F32:
+    # A shared language is a hard rule; the criterion asks whether it is the preferred one.
+    first = has_bit(p.mo.languages, p.j, p.me.first_language[p.i])
+    return np.where(first, 1.0, p.config.scoring.secondary_language).astype(np.float32)
+
+
+def _availability(p: Pairs) -> F32:
+    shared = popcount(p.me.slots[p.i] & p.mo.slots[p.j])
+    return np.minimum(1.0, shared / p.me.slots_needed[p.i]).astype(np.float32)
+
+
+def _location(p: Pairs) -> F32:
+    return (0.5 ** (p.distance_km / p.config.scoring.location_half_km)).astype(np.float32)
+
+
+def _through_the_gate(p: Pairs) -> F32:
+    # Custody: half for prison clearance, half for living near the release address.
+    cleared = has_bit(p.mo.prisons, p.j, p.me.prison[p.i])
+    near = p.distance_km <= p.config.scoring.release_area_km
+    both = 0.5 * cleared + 0.5 * near
+    return np.where(p.me.custody[p.i], both, 1.0).astype(np.float32)
+
+
+def _continuity(p: Pairs) -> F32:
+    # Share of the planned span [start, planned_end] the mentor's commitment covers.
+    start = p.me.start[p.i]
+    span = (p.me.planned_end[p.i] - start).astype(np.float64)
+    covered = (p.mo.available_until[p.j] - start) / span
+    return np.clip(covered, 0.0, 1.0).astype(np.float32)
+
+
+def _lived_experience(p: Pairs) -> F32:
+    return _preference(p.me.lived_strength[p.i], p.mo.lived_experience[p.j])
+
+
+#: Criterion name → vectorised scorer, in registry order.
+SCORERS: dict[str, Callable[[Pairs], F32]] = {
+    "goals": _goals,
+    "expectations": _expectations,
+    "gender": _gender,
+    "ethnicity": _ethnicity,
+    "faith": _faith,
+    "language": _language,
+    "availability": _availability,
+    "location": _location,
+    "through_the_gate": _through_the_gate,
+    "continuity": _continuity,
+    "lived_experience": _lived_experience,
+}
+assert tuple(SCORERS) == CRITERION_NAMES, "criteria must follow the registry"
+
+
+def score_pairs(p: Pairs) -> tuple[npt.NDArray[np.float64], dict[str, F32]]:
+    """Score a batch of pairs.
+
+    Parameters
+    ----------
+    p : Pairs
+        The pairs (assumed feasible: required wishes met, a language shared).
+
+    Returns
+    -------
+    score : ndarray of float64
+        ``Σ w·s / Σ w`` over criteria with weight > 0, in registry order.
+    criteria : dict of str to ndarray of float32
+        Each criterion's scores, registry order. A criterion with weight 0 is not
+        computed: its entry is a read-only all-NaN array (a broadcast, no memory).
+    """
+    weights = p.config.weight_vector()
+    total = sum(w for w in weights.values() if w > 0)
+    n = len(p.i)
+    acc = np.zeros(n, dtype=np.float64)
+    criteria: dict[str, F32] = {}
+    for name, w in weights.items():
+        if w > 0:
+            s = SCORERS[name](p)
+            # Summed in registry order, element by element: a pair's score does not
+            # depend on which other pairs share its batch.
+            acc += w * s.astype(np.float64)
+            criteria[name] = s
+        else:
+            criteria[name] = np.broadcast_to(np.float32(np.nan), (n,))
+    acc /= total
+    # Guard rounding: a weighted mean of values in [0, 1] stays in [0, 1].
+    np.clip(acc, 0.0, 1.0, out=acc)
+    return acc, criteria
+

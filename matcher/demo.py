@@ -1,0 +1,46 @@
+"""The bundled demo round: a synthetic caseload run end to end with the default config."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from matcher.config import Config
+from matcher.io import load_caseload
+from matcher.match import MatchResult, match, write_matches_csv, write_result_json
+from matcher.report import write_report
+
+__all__ = ["DEMO_AS_OF", "demo_files", "run_demo"]
+
+#: The run date the demo caseload was generated for (docs/synthetic.md).
+DEMO_AS_OF = date(2026, 1, 5)
+
+
+def demo_files() -> dict[str, Path]:
+    """Paths of the bundled demo caseload's files, by kind."""
+    base = Path(str(resources.files("matcher") / "data" / "demo"))
+    return {k: base / f"{k}.csv" for k in ("mentees", "mentors", "existing", "supervisors",
+                                           "prisons")}  # fmt: skip
+
+
+def run_demo(out_dir: str | Path) -> tuple[MatchResult, dict[str, Path]]:
+    """Run the demo round and write ``matches.csv``, ``result.json`` and ``report.html``.
+
+    Returns
+    -------
+    (MatchResult, dict of Path)
+        The result and the files written.
+    """
+    files = demo_files()
+    caseload = load_caseload(**files)
+    result = match(caseload.mentees, caseload.mentors, Config(), existing=caseload.existing,
+                   supervisors=caseload.supervisors, prisons=caseload.prisons,
+                   as_of=DEMO_AS_OF)  # fmt: skip
+    out = Path(out_dir)
+    written = {"matches": out / "matches.csv", "result": out / "result.json",
+               "report": out / "report.html"}  # fmt: skip
+    write_matches_csv(written["matches"], result)
+    write_result_json(written["result"], result)
+    write_report(written["report"], result, title="Demo matching round (synthetic caseload)")
+    return result, written

@@ -1,0 +1,225 @@
+"""Reasons a coordinator can act on: why this mentor, and why no mentor.
+
+A mentee with no candidates is explained by the cascade of hard rules
+(:func:`matcher.candidates.rule_cascade`); a mentee whose candidates were all taken is
+explained by the competition: which limit each candidate hit, and who took the best one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from matcher.candidates import Candidates, rule_cascade
+from matcher.config import Config
+from matcher.errors import ParameterError
+from matcher.models import Existing, Mentee, Mentor
+from matcher.registry import CRITERION_NAMES
+from matcher.solve import SolveResult
+
+if TYPE_CHECKING:
+    from matcher.match import MatchResult
+    from matcher.shortlist import Shortlist
+
+__all__ = ["RoundState", "candidate_outcomes", "explain_mentee", "explain_unmatched",
+           "format_shortlist", "strongest_criteria"]  # fmt: skip
+
+_LIMIT_WORDS = {
+    "capacity": "at capacity",
+    "hours": "out of weekly hours",
+    "supervisor": "at their supervisor's cap",
+    "room": "with room left",
+}
+
+
+def strongest_criteria(
+    criteria: dict[str, float | None], weights: dict[str, float], top: int = 2
+) -> list[str]:
+    """Names of the criteria that contribute most to a pair's score (score >= 0.5)."""
+    ranked = sorted(
+        (c for c in CRITERION_NAMES if weights.get(c, 0) > 0 and (criteria.get(c) or 0) >= 0.5),
+        key=lambda c: (-(weights[c] * (criteria[c] or 0.0)), CRITERION_NAMES.index(c)),
+    )
+    return ranked[:top]
+
+
+@dataclass(frozen=True)
+class RoundState:
+    """Loads after a round: what each mentor and supervisor has taken on."""
+
+    new_seats: np.ndarray
+    new_hours: np.ndarray
+    group_new: np.ndarray
+
+    @classmethod
+    def of(cls, cands: Candidates, result: SolveResult, n_mentors: int, group: np.ndarray,
+           n_groups: int) -> RoundState:  # fmt: skip
+        """Tally the new seats and hours of a solved round."""
+        j = cands.mentor[result.chosen]
+        hours = cands.mentee_arrays.support_hours[cands.mentee[result.chosen]]
+        seats = np.bincount(j, minlength=n_mentors)
+        new_hours = np.bincount(j, weights=hours, minlength=n_mentors)
+        g = group[group >= 0]
+        group_new = np.bincount(g, weights=seats[group >= 0], minlength=n_groups)
+        return cls(seats, new_hours, group_new.astype(np.int64))
+
+
+def candidate_outcomes(
+    i: int, mentors: Sequence[Mentor], cands: Candidates, state: RoundState,
+    seats_used: np.ndarray, hours_used: np.ndarray, group: np.ndarray, sup_used: np.ndarray,
+    sup_cap: np.ndarray,
+) -> list[tuple[int, str]]:  # fmt: skip
+    """For each candidate pair of mentee ``i`` (best first), the limit it hit."""
+    lo, hi = np.searchsorted(cands.mentee, [i, i + 1])
+    need = float(cands.mentee_arrays.support_hours[i])
+    out = []
+    for p in range(int(lo), int(hi)):
+        j = int(cands.mentor[p])
+        m = mentors[j]
+        g = int(group[j])
+        if seats_used[j] + state.new_seats[j] >= m.capacity:
+            kind = "capacity"
+        elif hours_used[j] + state.new_hours[j] + need > m.max_hours + 1e-9:
+            kind = "hours"
+        elif g >= 0 and sup_used[g] + state.group_new[g] >= sup_cap[g]:
+            kind = "supervisor"
+        else:
+            kind = "room"
+        out.append((p, kind))
+    return out
+
+
+def _taker(j: int, result: SolveResult, cands: Candidates, to_match: Sequence[Mentee]) -> str:
+    takers = np.flatnonzero(result.mentor_of == j)
+    if not takers.size:
+        return "is full with existing relationships"
+    pri = cands.mentee_arrays.priority
+    k = int(takers[np.lexsort((takers, -pri[takers]))[0]])
+    return f"went to {to_match[k].id} (priority {pri[k]:g})"
+
+
+def explain_unmatched(
+    i: int, to_match: Sequence[Mentee], mentors: Sequence[Mentor], cands: Candidates,
+    result: SolveResult, config: Config, as_of: date, existing: Sequence[Existing],
+    state: RoundState, seats_used: np.ndarray, hours_used: np.ndarray, group: np.ndarray,
+    sup_used: np.ndarray, sup_cap: np.ndarray,
+) -> tuple[str, str]:  # fmt: skip
+    """The rule and plain-words reason why mentee ``i`` got no mentor.
+
+    Returns
+    -------
+    (rule, reason) : tuple of str
+        ``rule`` is a short key for counting (e.g. ``distance``, ``capacity``);
+        ``reason`` is the sentence for the coordinator.
+    """
+    outcomes = candidate_outcomes(i, mentors, cands, state, seats_used, hours_used, group,
+                                  sup_used, sup_cap)  # fmt: skip
+    if not outcomes:
+        cascade = rule_cascade(to_match[i], mentors, config, as_of=as_of)
+        return (cascade.emptied_by or "no_candidates",
+                cascade.reason or "no mentor passes the hard rules")  # fmt: skip
+    kinds = [k for _, k in outcomes]
+    best_p, best_kind = outcomes[0]
+    best = int(cands.mentor[best_p])
+    if "room" in kinds:
+        p = outcomes[kinds.index("room")][0]
+        j = mentors[int(cands.mentor[p])].id
+        why = (f"priority {cands.mentee_arrays.priority[i]:g}" if result.status == "optimal"
+               else f"the solver stopped before proving optimality (gap {result.gap:.2%})")  # fmt: skip
+        return "not_chosen", f"not matched although candidate {j} has room ({why})"
+    n = len(kinds)
+    counts = {k: kinds.count(k) for k in ("capacity", "hours", "supervisor") if k in kinds}
+    noun = "candidate" if n == 1 else "candidates"
+    if len(counts) == 1:
+        kind = next(iter(counts))
+        head = f"{'the only' if n == 1 else f'all {n}'} {noun} {_LIMIT_WORDS[kind]}"
+        rule = kind
+    else:
+        parts = ", ".join(f"{c} {_LIMIT_WORDS[k]}" for k, c in counts.items())
+        head, rule = f"all {n} {noun} taken ({parts})", "competition"
+    tail = (f"best candidate {mentors[best].id} {_taker(best, result, cands, to_match)}"
+            if best_kind == "capacity" else f"best candidate {mentors[best].id} "
+            f"{_LIMIT_WORDS[best_kind]}")  # fmt: skip
+    return rule, f"{head}; {tail}"
+
+
+def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
+    """Why this mentor, and how the next best candidates compare criterion by criterion.
+
+    Parameters
+    ----------
+    result : MatchResult
+        A finished round (from :func:`matcher.match`).
+    mentee_id : str
+        The mentee to explain.
+    k : int
+        How many candidates to compare.
+
+    Returns
+    -------
+    str
+        A plain-text explanation with a table of the top ``k`` candidates.
+    """
+    if not isinstance(k, int) or k < 1:
+        raise ParameterError(f"The 'k' parameter of explain_mentee must be an int >= 1, "
+                             f"got {k!r} instead")  # fmt: skip
+    row = result.row(mentee_id)
+    lines = []
+    if row.status == "existing":
+        return f"{mentee_id}: {row.reason}; not matched again.\n"
+    if row.status == "matched":
+        lines.append(f"{mentee_id}: matched with {row.mentor_id} (score {row.score:.3f}, "
+                     f"rank {row.rank} of {row.candidates} candidates)")  # fmt: skip
+        lines.append(f"why: {row.reason}")
+        lines.append(f"goals to agree at the first meeting: {', '.join(row.shared_goals) or '-'}")
+        lines.append(f"signpost to other services for: {', '.join(row.signpost_goals) or '-'}")
+        lines.append(f"planned end: {row.planned_end}")
+    else:
+        lines.append(f"{mentee_id}: unmatched ({row.candidates} candidates)")
+        lines.append(f"why: {row.reason}")
+    cands, solved = result.candidates, result.solve_result
+    if cands is None or solved is None or row.candidates == 0:
+        return "\n".join(lines) + "\n"
+    to_match = [m for m in result.mentees if m.id in {r.mentee_id for r in result.rows
+                                                       if r.status != "existing"}]  # fmt: skip
+    i = next(n for n, m in enumerate(to_match) if m.id == mentee_id)
+    lo, hi = np.searchsorted(cands.mentee, [i, i + 1])
+    short = {"through_the_gate": "gate", "lived_experience": "lived", "expectations": "expect",
+             "availability": "avail", "ethnicity": "ethnic", "continuity": "contin",
+             "location": "locat", "language": "lang"}  # fmt: skip
+    names = [short.get(c, c) for c in CRITERION_NAMES]
+    lines.append("")
+    lines.append(f"{'candidate':<12} {'score':>6} " + " ".join(f"{n:>6}" for n in names)
+                 + "  km     outcome")  # fmt: skip
+    for p in range(int(lo), min(int(hi), int(lo) + k)):
+        j = int(cands.mentor[p])
+        mid = result.mentors[j].id
+        vals = []
+        for c in CRITERION_NAMES:
+            v = float(cands.criteria[c][p])
+            vals.append(f"{'-' if v != v else f'{v:.2f}':>6}")
+        if solved.mentor_of[i] == j:
+            outcome = "proposed"
+        else:
+            outcome = _taker(j, solved, cands, to_match)
+        lines.append(f"{mid:<12} {cands.score[p]:>6.3f} " + " ".join(vals)
+                     + f"  {cands.distance_km[p]:>5.1f}  {outcome}")  # fmt: skip
+    if hi - lo > k:
+        lines.append(f"... and {int(hi - lo) - k} more candidates")
+    return "\n".join(lines) + "\n"
+
+
+def format_shortlist(result: Shortlist) -> str:
+    """Plain-text form of a shortlist: ranked mentors with reasons, or why none."""
+    if not result.entries:
+        return f"{result.mentee_id}: no mentor available. {result.reason}\n"
+    lines = [f"{result.mentee_id}: {len(result.entries)} of {result.n_available} available "
+             "mentors, best first"]  # fmt: skip
+    for rank, e in enumerate(result.entries, start=1):
+        lines.append(f"{rank:>2}. {e.mentor_id:<12} score {e.score:.3f}  {e.distance_km:5.1f} km"
+                     f"  {e.reason}")  # fmt: skip
+    return "\n".join(lines) + "\n"

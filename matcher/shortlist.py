@@ -1,0 +1,166 @@
+"""A ranked shortlist of mentors for one new referral, with reasons.
+
+For a case-management system asking "who could mentor this person?": the ``k`` best
+mentors who pass every hard rule and still have a spare place and enough weekly hours,
+each with its criterion scores and a one-line reason; with none, why not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from matcher.arrays import STRENGTH_NONE, MenteeArrays, MentorArrays
+from matcher.candidates import Cascade, rule_cascade
+from matcher.config import Config
+from matcher.criteria import Pairs, score_pairs
+from matcher.errors import ParameterError
+from matcher.models import Existing, Mentee, Mentor
+
+__all__ = ["Shortlist", "ShortlistEntry", "shortlist"]
+
+
+@dataclass(frozen=True)
+class ShortlistEntry:
+    """One proposed mentor.
+
+    Attributes
+    ----------
+    mentor_id : str
+    score : float
+        Weighted score in [0, 1].
+    criteria : dict of str to float or None
+        Each criterion's score, registry order; ``None`` for a criterion of weight 0.
+    distance_km : float
+    reason : str
+        One line naming the strongest criteria and the distance.
+    """
+
+    mentor_id: str
+    score: float
+    criteria: dict[str, float | None]
+    distance_km: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The ranked mentors for one mentee, or why there are none.
+
+    Attributes
+    ----------
+    mentee_id : str
+    entries : tuple of ShortlistEntry
+        Best first (score descending, then mentor id).
+    reason : str or None
+        When ``entries`` is empty: the rule that left no mentor, in plain words,
+        followed by how many mentors each rule removed.
+    removed : dict of str to int
+        Mentors removed by each rule in cascade order (``capacity`` last).
+    n_available : int
+        Mentors passing every rule with spare capacity (the shortlist takes the top k).
+    """
+
+    mentee_id: str
+    entries: tuple[ShortlistEntry, ...]
+    reason: str | None
+    removed: dict[str, int] = field(default_factory=dict)
+    n_available: int = 0
+
+
+def _informative(mentee: Mentee, name: str) -> bool:
+    """Whether a criterion says something about this mentee (not a "no preference" 1)."""
+    wish = {
+        "gender": mentee.mentor_gender_strength,
+        "ethnicity": mentee.ethnicity_match,
+        "faith": mentee.faith_match,
+        "lived_experience": mentee.lived_experience,
+    }
+    if name in wish:
+        return wish[name] != "none"
+    if name == "goals":
+        return bool(mentee.goals)
+    if name == "through_the_gate":
+        return mentee.custody == "custody"
+    return True
+
+
+def _entry_reason(
+    mentee: Mentee, criteria: dict[str, float | None], weights: dict[str, float], km: float
+) -> str:
+    ranked = sorted(
+        (
+            (-(weights[n] * s), k, n, s)
+            for k, (n, s) in enumerate(criteria.items())
+            if s is not None and _informative(mentee, n)
+        )
+    )
+    best = [f"{n.replace('_', ' ')} {s:.2f}" for _, _, n, s in ranked[:3]]
+    return f"strongest: {', '.join(best)}; {km:.1f} km away"
+
+
+def shortlist(
+    mentee: Mentee,
+    mentors: Sequence[Mentor],
+    config: Config | None = None,
+    k: int = 5,
+    existing: Sequence[Existing] = (),
+    as_of: date | None = None,
+) -> Shortlist:
+    """Rank the best ``k`` available mentors for one referral.
+
+    Parameters
+    ----------
+    mentee : Mentee
+    mentors : sequence of Mentor
+    config : Config, optional
+        ``None`` means ``Config()``.
+    k : int
+        How many mentors to return at most (>= 1).
+    existing : sequence of Existing
+        Running relationships: they use mentors' places and weekly hours.
+    as_of : date, optional
+        Run date; default today.
+
+    Returns
+    -------
+    Shortlist
+        Entries best first; with none, ``reason`` says which rule left no mentor.
+    """
+    if k < 1:
+        raise ParameterError(f"The 'k' parameter of shortlist must be >= 1, got {k} instead")
+    config = Config() if config is None else config
+    as_of = date.today() if as_of is None else as_of
+    mo = MentorArrays.from_records(mentors, config)
+    cascade: Cascade = rule_cascade(
+        mentee, mo, config, as_of=as_of, existing=existing, mentor_records=mentors
+    )
+    removed = cascade.removed
+    j = np.flatnonzero(cascade.available).astype(np.int32)
+    if len(j) == 0:
+        counts = ", ".join(f"{r} {n}" for r, n in removed.items() if n)
+        reason = cascade.reason or "no mentor available"
+        if counts:
+            reason += f" [mentors removed by rule: {counts}]"
+        return Shortlist(mentee.id, (), reason, removed, 0)
+    me = MenteeArrays.from_records([mentee], config, as_of)
+    d = cascade.distance_km[j]
+    score, crit = score_pairs(Pairs(me, mo, np.zeros(len(j), np.int32), j, d, config))
+    order = np.lexsort((mo.rank[j], -score))[:k]
+    weights = config.weight_vector()
+    entries = []
+    for r in order.tolist():
+        values = {n: (None if np.isnan(v[r]) else float(v[r])) for n, v in crit.items()}
+        entries.append(
+            ShortlistEntry(
+                mentor_id=str(mo.ids[j[r]]),
+                score=float(score[r]),
+                criteria=values,
+                distance_km=float(d[r]),
+                reason=_entry_reason(mentee, values, weights, float(d[r])),
+            )
+        )
+    return Shortlist(mentee.id, tuple(entries), None, removed, len(j))

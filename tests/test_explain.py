@@ -1,0 +1,82 @@
+"""Every kind of reason a coordinator acts on, from hand-built caseloads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from matcher.config import config_from_dict
+from matcher.explain import explain_mentee
+from matcher.match import match
+from matcher.models import Supervisor
+from tests.conftest import make_mentee, make_mentor
+
+AS_OF = date(2026, 1, 5)
+
+
+def test_distance_reason_names_nearest_and_reach() -> None:
+    mentee = make_mentee("E1", lat=51.5, lon=-0.12)
+    far = make_mentor("M1", lat=51.5, lon=-0.12 + 41 / 69.4, max_travel_km=30)  # ~41 km east
+    row = match([mentee], [far], as_of=AS_OF).row("E1")
+    assert row.status == "unmatched" and row.rule == "distance"
+    assert "travel distance" in row.reason and "30 km" in row.reason and "41 km" in row.reason
+
+
+def test_required_gender_reason() -> None:
+    mentee = make_mentee("E1", mentor_gender="female", mentor_gender_strength="required")
+    mentors = [make_mentor(f"M{j}", gender="male") for j in range(3)]
+    row = match([mentee], mentors, as_of=AS_OF).row("E1")
+    assert row.status == "unmatched"
+    assert "required female mentor" in row.reason and "3" in row.reason
+
+
+def test_capacity_reason_names_who_took_the_best_candidate() -> None:
+    urgent = make_mentee("E2", priority=5)
+    other = make_mentee("E1", priority=1)
+    result = match([other, urgent], [make_mentor("M1", capacity=1)], as_of=AS_OF)
+    row = result.row("E1")
+    assert row.status == "unmatched" and row.rule == "capacity"
+    assert row.reason == "the only candidate at capacity; best candidate M1 went to E2 (priority 5)"
+    assert result.summary["unmatched_by_reason"] == {"capacity": 1}
+
+
+def test_hours_reason() -> None:
+    a, b = make_mentee("E1", priority=2), make_mentee("E2", priority=1)  # weekly: 2 h each
+    row = match([a, b], [make_mentor("M1", capacity=2, max_hours=3.0)], as_of=AS_OF).row("E2")
+    assert row.status == "unmatched" and row.rule == "hours"
+    assert "out of weekly hours" in row.reason
+
+
+def test_supervisor_cap_reason() -> None:
+    mentors = [make_mentor("M1", supervisor="S1"), make_mentor("M2", supervisor="S1")]
+    mentees = [make_mentee("E1", priority=2), make_mentee("E2", priority=1)]
+    result = match(mentees, mentors, supervisors=[Supervisor(id="S1", capacity=1)], as_of=AS_OF)
+    row = result.row("E2")
+    assert row.status == "unmatched" and row.rule == "supervisor"
+    assert "supervisor's cap" in row.reason
+
+
+def test_rank_two_match_says_who_took_rank_one() -> None:
+    e1 = make_mentee("E1", priority=1, goals=("family",))
+    e2 = make_mentee("E2", priority=1, goals=("family",), lat=51.7)
+    m1 = make_mentor("M1", capacity=1, specialisms=("family",), max_travel_km=40)
+    m2 = make_mentor("M2", capacity=1, specialisms=("health",), max_travel_km=40, lat=51.52)
+    result = match([e1, e2], [m1, m2], as_of=AS_OF)
+    ranks = sorted(r.rank or 0 for r in result.rows)
+    assert ranks == [1, 2]
+    second = next(r for r in result.rows if r.rank == 2)
+    assert "top candidate M1 went to" in second.reason
+
+
+def test_explain_mentee_compares_candidates() -> None:
+    mentees = [make_mentee("E1"), make_mentee("E2", priority=3)]
+    mentors = [make_mentor("M1", capacity=1), make_mentor("M2", capacity=1, lat=51.55)]
+    text = explain_mentee(match(mentees, mentors, as_of=AS_OF), "E1", k=3)
+    assert text.startswith("E1: matched with")
+    assert "M1" in text and "M2" in text and "goals" in text
+
+
+def test_prison_clearance_required_rule() -> None:
+    config = config_from_dict({"rules": {"require_prison_clearance": True}})
+    mentee = make_mentee("E1", custody="custody", prison="HMP9", release_date=date(2026, 5, 1))
+    row = match([mentee], [make_mentor("M1", prisons=("HMP1",))], config, as_of=AS_OF).row("E1")
+    assert row.status == "unmatched" and "prison" in row.reason
