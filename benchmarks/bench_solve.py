@@ -129,8 +129,12 @@ def main(argv: list[str] | None = None) -> int:
         t_sol, sol_times, res = _timed(run_solve, args.repeats)
         same = res.chosen.size == raw.size
         print("\n(a) counts only (no hours)")
-        print(f"raw SimpleMinCostFlow: median {t_raw:.3f} s  runs {[round(x, 3) for x in raw_times]}")
-        print(f"solve():               median {t_sol:.3f} s  runs {[round(x, 3) for x in sol_times]}")
+        print(
+            f"raw SimpleMinCostFlow: median {t_raw:.3f} s  runs {[round(x, 3) for x in raw_times]}"
+        )  # noqa: E501
+        print(
+            f"solve():               median {t_sol:.3f} s  runs {[round(x, 3) for x in sol_times]}"
+        )  # noqa: E501
         print(f"ratio solve/raw: {t_sol / t_raw:.2f}x; status {res.status}, method {res.method}, "
               f"matched {int((res.mentor_of >= 0).sum())} (raw {raw.size}, same count: {same}), "
               f"components {res.n_components}")  # fmt: skip
@@ -144,11 +148,13 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         wall = time.perf_counter() - t
         print("\n(b) hours binding")
-        print(f"status {res.status}, method {res.method}, gap {100 * res.gap:.4f} %, "
-              f"objective {res.objective}, bound {res.bound}, wall {wall:.1f} s, "
-              f"components {res.n_components} (CP-SAT {res.n_cp_sat_components}: "
-              f"{res.cp_sat_status}), matched {int((res.mentor_of >= 0).sum())}, "
-              f"total priority {res.total_priority:.0f}, total score {res.total_score:.2f}")  # fmt: skip
+        print(
+            f"status {res.status}, method {res.method}, gap {100 * res.gap:.4f} %, "
+            f"objective {res.objective}, bound {res.bound}, wall {wall:.1f} s, "
+            f"components {res.n_components} (CP-SAT {res.n_cp_sat_components}: "
+            f"{res.cp_sat_status}), matched {int((res.mentor_of >= 0).sum())}, "
+            f"total priority {res.total_priority:.0f}, total score {res.total_score:.2f}"
+        )  # noqa: E501
     return 0
 
 

@@ -9,7 +9,7 @@ exactly. ``score_resolution=1`` keeps the integer data exact.
 Usage::
 
     .venv/bin/python benchmarks/orlib_gap.py [--data DIR] [--files gap1 gapa ...]
-        [--time-limit 60] [--workers 2] [--out benchmarks/results/gap.md]
+        [--time-limit 60] [--workers 2] [--out /tmp/orlib_gap.md]
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from matcher.shortlist import Shortlist, shortlist
 from matcher.solve import SolveResult, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.explain import explain_mentee
-from matcher.generate import generate
+from matcher.generate import generate as generate_caseload
 
 __all__ = [
     "Candidates",
@@ -34,7 +34,7 @@ __all__ = [
     "SolveResult",
     "explain_mentee",
     "find_candidates",
-    "generate",
+    "generate_caseload",
     "match",
     "shortlist",
     "solve",

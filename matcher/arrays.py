@@ -44,6 +44,8 @@ from matcher.vocab import (
 
 __all__ = [
     "EARTH_RADIUS_KM",
+    "GENDER_ANY",
+    "GENDER_NONE",
     "NO_DATE",
     "STRENGTH_NONE",
     "STRENGTH_PREFERRED",
@@ -68,9 +70,10 @@ EARTH_RADIUS_KM = 6371.0088
 NO_DATE = 2**31 - 1
 STRENGTH_NONE, STRENGTH_PREFERRED, STRENGTH_REQUIRED = (STRENGTHS.index(s) for s in STRENGTHS)
 UNDISCLOSED_ETHNICITY = ETHNICITIES.index("undisclosed")
-# Mentor-gender wish "same" for a mentee of undisclosed gender: a target no mentor has.
-_NO_GENDER = -2
-_ANY = -1
+#: Gender-code meaning "any gender" (a wish or requirement that any gender meets).
+GENDER_ANY = -1
+#: Wished mentor gender "same" for a mentee of undisclosed gender: a target no one meets.
+GENDER_NONE = -2
 
 _GOAL_BIT = {g: np.uint8(1 << k) for k, g in enumerate(GOALS)}
 _MODE_BIT = {m: np.uint8(1 << k) for k, m in enumerate(CONTACT_MODES)}
@@ -333,9 +336,9 @@ class MenteeArrays:
             gender[k] = _GENDER[e.gender]
             ethnicity[k] = _ETHNICITY[e.ethnicity]
             if e.mentor_gender == "any":
-                target[k] = _ANY
+                target[k] = GENDER_ANY
             elif e.mentor_gender == "same":
-                target[k] = _NO_GENDER if e.gender == "undisclosed" else _GENDER[e.gender]
+                target[k] = GENDER_NONE if e.gender == "undisclosed" else _GENDER[e.gender]
             else:
                 target[k] = _GENDER[e.mentor_gender]
             g_str[k] = STRENGTHS.index(e.mentor_gender_strength)
@@ -473,7 +476,7 @@ class MentorArrays:
         for k, m in enumerate(mentors):
             gender[k] = _GENDER[m.gender]
             ethnicity[k] = _ETHNICITY[m.ethnicity]
-            mg[k] = _ANY if m.mentee_gender == "any" else _GENDER[m.mentee_gender]
+            mg[k] = GENDER_ANY if m.mentee_gender == "any" else _GENDER[m.mentee_gender]
             freq[k] = frequency_level(m.contact_frequency)
             max_risk[k] = risk_level(m.max_risk)
             if m.faith is not None:

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +36,14 @@ from matcher.arrays import (
     popcount,
 )
 from matcher.config import Config
-from matcher.criteria import Pairs, ethnicity_met, faith_met, gender_met, score_pairs
+from matcher.criteria import (
+    SCORE_GRID,
+    Pairs,
+    ethnicity_met,
+    faith_met,
+    gender_met,
+    score_pairs,
+)
 from matcher.errors import ParameterError
 from matcher.io import PathLike, atomic_writer
 from matcher.models import Existing, Mentee, Mentor
@@ -43,6 +51,7 @@ from matcher.registry import CRITERION_NAMES
 
 __all__ = [
     "RULES",
+    "SCORE_GRID",
     "Candidates",
     "Cascade",
     "Rule",
@@ -54,10 +63,12 @@ __all__ = [
 ]
 
 Mask = npt.NDArray[np.bool_]
+G = TypeVar("G", bound=np.generic)
 
 # Relative slack on the chord radius of the k-d tree pre-filter; the exact haversine
 # test afterwards decides, so the slack only has to cover rounding.
 _CHORD_SLACK = 1e-9
+_GRID_BITS = 31  # steps 0 ..= SCORE_GRID
 # Mentors are split into this many bands of similar reach, so each band's search
 # radius (its largest reach) is close to every member's own reach.
 _REACH_BANDS = 8
@@ -88,16 +99,16 @@ class Rule:
     active: Callable[[Config], bool] = lambda config: True
 
 
-def _pair_keys(p: Pairs) -> npt.NDArray[np.int64]:
-    return p.i.astype(np.int64) * max(len(p.mo), 1) + p.j
-
-
 def _not_excluded(p: Pairs, keys: npt.NDArray[np.int64]) -> Mask:
+    out = np.ones(len(p.i), dtype=bool)
     if len(keys) == 0:
-        return np.ones(len(p.i), dtype=bool)
-    k = _pair_keys(p)
+        return out
+    # Few mentees exclude anyone: look up only their pairs.
+    rows = np.flatnonzero(np.isin(p.i, np.unique(keys // max(len(p.mo), 1))))
+    k = p.i[rows].astype(np.int64) * max(len(p.mo), 1) + p.j[rows]
     pos = np.minimum(np.searchsorted(keys, k), len(keys) - 1)
-    return keys[pos] != k
+    out[rows] = keys[pos] != k
+    return out
 
 
 def _mentor_takes_gender(p: Pairs, _: object) -> Mask:
@@ -105,15 +116,16 @@ def _mentor_takes_gender(p: Pairs, _: object) -> Mask:
     return (wanted < 0) | (wanted == p.me.gender[p.i])
 
 
-def _required(strength: npt.NDArray[np.int8], met: Callable[[], Mask]) -> Mask:
-    req = strength == STRENGTH_REQUIRED
-    if not req.any():  # common case: nobody in the batch requires it
-        return np.ones(len(strength), dtype=bool)
-    return ~req | met()
+def _required(p: Pairs, strength: npt.NDArray[np.int8], met: Callable[[Pairs], Mask]) -> Mask:
+    out = np.ones(len(p.i), dtype=bool)
+    rows = np.flatnonzero(strength[p.i] == STRENGTH_REQUIRED)
+    if len(rows):  # only pairs whose mentee requires it are tested
+        out[rows] = met(p.subset(rows))
+    return out
 
 
 def _gender_wish(p: Pairs, _: object) -> Mask:
-    return _required(p.me.gender_strength[p.i], lambda: gender_met(p))
+    return _required(p, p.me.gender_strength, gender_met)
 
 
 def _risk(p: Pairs, _: object) -> Mask:
@@ -125,15 +137,15 @@ def _language(p: Pairs, _: object) -> Mask:
 
 
 def _ethnicity(p: Pairs, _: object) -> Mask:
-    return _required(p.me.ethnicity_strength[p.i], lambda: ethnicity_met(p))
+    return _required(p, p.me.ethnicity_strength, ethnicity_met)
 
 
 def _faith(p: Pairs, _: object) -> Mask:
-    return _required(p.me.faith_strength[p.i], lambda: faith_met(p))
+    return _required(p, p.me.faith_strength, faith_met)
 
 
 def _lived(p: Pairs, _: object) -> Mask:
-    return _required(p.me.lived_strength[p.i], lambda: p.mo.lived_experience[p.j])
+    return _required(p, p.me.lived_strength, lambda q: q.mo.lived_experience[q.j])
 
 
 def _prison(p: Pairs, _: object) -> Mask:
@@ -275,6 +287,7 @@ def _chunk_pairs(
     bands: list[_Band],
     chord_reach: npt.NDArray[np.float64],
     keys: npt.NDArray[np.int64],
+    max_per_mentee: int | None,
     start: int,
     stop: int,
 ) -> _Chunk:
@@ -303,12 +316,40 @@ def _chunk_pairs(
     ok = d <= mo.reach_km[j]
     i, j, d = i[ok], j[ok], d[ok]
     score, crit = score_pairs(Pairs(me, mo, i, j, d, config))
-    # Mentee, then score descending, then mentor id: fixed whatever the input row order.
-    order = np.lexsort((mo.rank[j], -score, i))
+    order = _pair_order(i - np.int32(start), stop - start, score, mo.rank[j], len(mo))
+    if max_per_mentee is not None:
+        # Pairs are now grouped by mentee, best first: keep each group's first k.
+        i_sorted = i[order]
+        first = np.searchsorted(i_sorted, i_sorted)
+        order = order[np.arange(len(order)) - first < max_per_mentee]
     return _Chunk(
         i=i[order], j=j[order], score=score[order], distance=d[order].astype(np.float32),
         criteria={k: (v[order] if v.strides != (0,) else v) for k, v in crit.items()},
     )  # fmt: skip
+
+
+def _pair_order(
+    i_local: npt.NDArray[np.int32],
+    n_local: int,
+    score: npt.NDArray[np.float64],
+    rank: npt.NDArray[np.int32],
+    n_mentors: int,
+) -> npt.NDArray[np.intp]:
+    """Permutation ordering pairs by mentee, then score descending, then mentor id.
+
+    Scores are on the grid of :data:`SCORE_GRID`, so (mentee, grid steps below 1, mentor
+    rank) packs exactly into one ``uint64`` key and one argsort replaces a much slower
+    three-key lexsort.
+    """
+    i_bits = max(int(n_local - 1).bit_length(), 1)
+    r_bits = max(int(n_mentors - 1).bit_length(), 1)
+    if i_bits + r_bits + _GRID_BITS > 64:  # pragma: no cover - beyond 4M mentors per chunk
+        return np.lexsort((rank, -score, i_local))
+    steps_below_one = (SCORE_GRID - np.rint(score * SCORE_GRID)).astype(np.uint64)
+    key = i_local.astype(np.uint64) << np.uint64(64 - i_bits)
+    key |= steps_below_one << np.uint64(r_bits)
+    key |= rank.astype(np.uint64)
+    return np.argsort(key)
 
 
 def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
@@ -316,8 +357,8 @@ def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
         yield start, min(n, start + size)
 
 
-def _concat(parts: list[npt.NDArray[np.generic]], dtype: type) -> npt.NDArray[np.generic]:
-    out = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+def _concat(parts: list[npt.NDArray[G]], dtype: type[G]) -> npt.NDArray[G]:
+    out: npt.NDArray[G] = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
     parts.clear()  # free the pieces as soon as the whole exists
     return out
 
@@ -330,6 +371,7 @@ def find_candidates(
     as_of: date,
     chunk_size: int = 2048,
     workers: int | None = None,
+    max_per_mentee: int | None = None,
 ) -> Candidates:
     """Find and score every feasible pair.
 
@@ -345,6 +387,10 @@ def find_candidates(
     workers : int, optional
         Threads working on chunks (numpy and the k-d tree release the GIL).
         Default: ``min(2, cpu count)``.
+    max_per_mentee : int, optional
+        Keep only each mentee's best ``k`` pairs (score, then mentor id). Every feasible
+        pair is still found and scored; this only bounds what is kept, for caseloads
+        whose full feasible set does not fit in memory. ``None`` (default) keeps all.
 
     Returns
     -------
@@ -355,12 +401,19 @@ def find_candidates(
         raise ParameterError(
             f"The 'chunk_size' parameter of find_candidates must be >= 1, got {chunk_size} instead"
         )
+    if max_per_mentee is not None and max_per_mentee < 1:
+        raise ParameterError(
+            "The 'max_per_mentee' parameter of find_candidates must be >= 1 or None, "
+            f"got {max_per_mentee} instead"
+        )
     me = (
         mentees
         if isinstance(mentees, MenteeArrays)
         else MenteeArrays.from_records(mentees, config, as_of)
     )
-    mo = mentors if isinstance(mentors, MentorArrays) else MentorArrays.from_records(mentors, config)
+    mo = (
+        mentors if isinstance(mentors, MentorArrays) else MentorArrays.from_records(mentors, config)
+    )
     chunks: list[_Chunk] = []
     if len(me) and len(mo):
         bands = _reach_bands(mo)
@@ -369,7 +422,7 @@ def find_candidates(
         workers = workers or min(2, os.cpu_count() or 1)
 
         def run(span: tuple[int, int]) -> _Chunk:
-            return _chunk_pairs(me, mo, config, bands, chord_reach, keys, *span)
+            return _chunk_pairs(me, mo, config, bands, chord_reach, keys, max_per_mentee, *span)
 
         if workers > 1:
             with ThreadPoolExecutor(workers) as pool:
@@ -383,13 +436,13 @@ def find_candidates(
         if parts and parts[0].strides == (0,):  # weight 0: not computed
             criteria[name] = np.broadcast_to(np.float32(np.nan), (n,))
         else:
-            criteria[name] = _concat(parts, np.float32)  # type: ignore[assignment]
+            criteria[name] = _concat(parts, np.float32)
     return Candidates(
-        mentee=_concat([c.i for c in chunks], np.int32),  # type: ignore[arg-type]
-        mentor=_concat([c.j for c in chunks], np.int32),  # type: ignore[arg-type]
-        score=_concat([c.score for c in chunks], np.float64),  # type: ignore[arg-type]
+        mentee=_concat([c.i for c in chunks], np.int32),
+        mentor=_concat([c.j for c in chunks], np.int32),
+        score=_concat([c.score for c in chunks], np.float64),
         criteria=criteria,
-        distance_km=_concat([c.distance for c in chunks], np.float32),  # type: ignore[arg-type]
+        distance_km=_concat([c.distance for c in chunks], np.float32),
         mentee_arrays=me,
         mentor_arrays=mo,
     )
@@ -632,7 +685,10 @@ def _reason(
         )
     phrase = _rule_phrase(rule, mentee, me, config)
     in_reach = int((before & passes["distance"]).sum())
+    if in_reach == 1:
+        return f"{phrase}: the one mentor in reach does not meet it"
     if in_reach:
-        return f"{phrase}: none of the {in_reach} mentor{'s' if in_reach != 1 else ''} in reach"
+        return f"{phrase}: none of the {in_reach} mentors in reach"
     m = int(before.sum())
-    return f"{phrase}: none of the {m} mentor{'s' if m != 1 else ''} left (none in reach either)"
+    left = "the one mentor left does not" if m == 1 else f"none of the {m} mentors left"
+    return f"{phrase}: {left} meet it (and none is in reach either)"

@@ -126,7 +126,9 @@ class SolverConfig(_Section):
     """Solver limits; `cp_sat` keys go straight to OR-Tools' CpSolver parameters."""
 
     time_limit_seconds: float = Field(60.0, gt=0, description="wall-clock limit for CP-SAT")
-    workers: int = Field(2, ge=1, le=64, description="CP-SAT search workers")
+    workers: int = Field(
+        1, ge=1, le=64, description="CP-SAT workers; 1 is deterministic, more is faster"
+    )
     cp_sat: dict[str, Any] = Field(
         default_factory=dict, description="extra CP-SAT parameters, passed as given"
     )

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.arrays import (
+    GENDER_ANY,
     STRENGTH_PREFERRED,
     UNDISCLOSED_ETHNICITY,
     MenteeArrays,
@@ -27,6 +28,7 @@ from matcher.registry import CRITERION_NAMES
 
 __all__ = [
     "SCORERS",
+    "SCORE_GRID",
     "Pairs",
     "ethnicity_met",
     "faith_met",
@@ -35,7 +37,11 @@ __all__ = [
 ]
 
 F32 = npt.NDArray[np.float32]
+#: Scores are multiples of 1 / SCORE_GRID (about 1e-9): invisible in any output, and it
+#: makes "score descending, then mentor id" an exact integer order (``matcher.candidates``).
+SCORE_GRID = 2**30
 IntArray = npt.NDArray[np.integer]
+Mask = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,13 +65,19 @@ class Pairs:
     distance_km: npt.NDArray[np.float64]
     config: Config
 
+    def subset(self, rows: npt.NDArray[np.integer]) -> Pairs:
+        """The pairs at positions ``rows``."""
+        d = self.distance_km[rows] if len(self.distance_km) else self.distance_km
+        return Pairs(self.me, self.mo, self.i[rows], self.j[rows], d, self.config)
+
 
 # --- match tests shared by the hard rules and the criteria -------------------------------
 
 
 def gender_met(p: Pairs) -> npt.NDArray[np.bool_]:
-    """The mentor's gender is the one the mentee wishes for (false when the wish is 'any')."""
-    return p.mo.gender[p.j] == p.me.gender_target[p.i]
+    """The mentor's gender is the one the mentee wishes for ('any' is always met)."""
+    target = p.me.gender_target[p.i]
+    return (target == GENDER_ANY) | (p.mo.gender[p.j] == target)
 
 
 def ethnicity_met(p: Pairs) -> npt.NDArray[np.bool_]:
@@ -80,10 +92,14 @@ def faith_met(p: Pairs) -> npt.NDArray[np.bool_]:
     return (f >= 0) & (f == p.mo.faith[p.j])
 
 
-def _preference(strength: npt.NDArray[np.int8], met: npt.NDArray[np.bool_]) -> F32:
+def _preference(p: Pairs, strength: npt.NDArray[np.int8], met: Callable[[Pairs], Mask]) -> F32:
     # Only a `preferred` wish can be unmet here: `required` ones are hard rules (so met),
-    # and "none" counts as fully met.
-    return np.where((strength == STRENGTH_PREFERRED) & ~met, 0.0, 1.0).astype(np.float32)
+    # and "none" counts as fully met. Only pairs with a preferred wish are tested.
+    out = np.ones(len(p.i), dtype=np.float32)
+    rows = np.flatnonzero(strength[p.i] == STRENGTH_PREFERRED)
+    if len(rows):
+        out[rows] = met(p.subset(rows))
+    return out
 
 
 # --- criteria ----------------------------------------------------------------------------
@@ -105,15 +121,15 @@ def _expectations(p: Pairs) -> F32:
 
 
 def _gender(p: Pairs) -> F32:
-    return _preference(p.me.gender_strength[p.i], gender_met(p))
+    return _preference(p, p.me.gender_strength, gender_met)
 
 
 def _ethnicity(p: Pairs) -> F32:
-    return _preference(p.me.ethnicity_strength[p.i], ethnicity_met(p))
+    return _preference(p, p.me.ethnicity_strength, ethnicity_met)
 
 
 def _faith(p: Pairs) -> F32:
-    return _preference(p.me.faith_strength[p.i], faith_met(p))
+    return _preference(p, p.me.faith_strength, faith_met)
 
 
 def _language(p: Pairs) -> F32:
@@ -133,10 +149,14 @@ def _location(p: Pairs) -> F32:
 
 def _through_the_gate(p: Pairs) -> F32:
     # Custody: half for prison clearance, half for living near the release address.
-    cleared = has_bit(p.mo.prisons, p.j, p.me.prison[p.i])
-    near = p.distance_km <= p.config.scoring.release_area_km
-    both = 0.5 * cleared + 0.5 * near
-    return np.where(p.me.custody[p.i], both, 1.0).astype(np.float32)
+    out = np.ones(len(p.i), dtype=np.float32)
+    rows = np.flatnonzero(p.me.custody[p.i])
+    if len(rows):
+        q = p.subset(rows)
+        cleared = has_bit(q.mo.prisons, q.j, q.me.prison[q.i])
+        near = q.distance_km <= q.config.scoring.release_area_km
+        out[rows] = 0.5 * cleared + 0.5 * near
+    return out
 
 
 def _continuity(p: Pairs) -> F32:
@@ -148,7 +168,7 @@ def _continuity(p: Pairs) -> F32:
 
 
 def _lived_experience(p: Pairs) -> F32:
-    return _preference(p.me.lived_strength[p.i], p.mo.lived_experience[p.j])
+    return _preference(p, p.me.lived_strength, lambda q: q.mo.lived_experience[q.j])
 
 
 #: Criterion name → vectorised scorer, in registry order.
@@ -179,7 +199,8 @@ def score_pairs(p: Pairs) -> tuple[npt.NDArray[np.float64], dict[str, F32]]:
     Returns
     -------
     score : ndarray of float64
-        ``Σ w·s / Σ w`` over criteria with weight > 0, in registry order.
+        ``Σ w·s / Σ w`` over criteria with weight > 0, in registry order, rounded to
+        a multiple of ``1 / SCORE_GRID``.
     criteria : dict of str to ndarray of float32
         Each criterion's scores, registry order. A criterion with weight 0 is not
         computed: its entry is a read-only all-NaN array (a broadcast, no memory).
@@ -199,7 +220,9 @@ def score_pairs(p: Pairs) -> tuple[npt.NDArray[np.float64], dict[str, F32]]:
         else:
             criteria[name] = np.broadcast_to(np.float32(np.nan), (n,))
     acc /= total
-    # Guard rounding: a weighted mean of values in [0, 1] stays in [0, 1].
+    # Round to the score grid (~1e-9): an exact order for ties, and the weighted mean of
+    # values in [0, 1] stays in [0, 1] whatever the float rounding.
+    np.rint(acc * SCORE_GRID, out=acc)
+    acc /= SCORE_GRID
     np.clip(acc, 0.0, 1.0, out=acc)
     return acc, criteria
-

@@ -235,12 +235,12 @@ PRISON_CLEARANCE_KM = 60.0
 PRISON_CLEARANCE_COUNT_P = (0.5, 0.3, 0.2)  # cleared for the 1, 2 or 3 nearest sites
 MAX_RISK_P = {"low": 0.20, "medium": 0.50, "high": 0.25, "very_high": 0.05}
 MENTEE_GENDER_REQ_P: dict[str, dict[str, float]] = {
-    "female": {"any": 0.80, "female": 0.20},
+    "female": {"any": 0.95, "female": 0.05},
     "male": {"any": 0.95, "male": 0.05},
     "non_binary": {"any": 1.0},
     "undisclosed": {"any": 1.0},
 }
-CAPACITY_P = (0.20, 0.35, 0.30, 0.15)  # capacity 1, 2, 3, 4
+CAPACITY_P = (0.10, 0.30, 0.35, 0.25)  # capacity 1, 2, 3, 4 (mean 2.75)
 HOURS_PER_SEAT = {1.0: 0.20, 1.5: 0.35, 2.0: 0.30, 2.5: 0.15}
 AVAILABLE_UNTIL_SHARE, AVAILABLE_UNTIL_DAYS = 0.75, (90, 730)
 SUPERVISED_SHARE, MENTORS_PER_SUPERVISOR = 0.90, 12
@@ -321,11 +321,11 @@ def _subset(rng: np.random.Generator, weights: FloatArray, count: IntArray) -> B
 
 
 def _join_mask(mask: BoolArray, tokens: Sequence[str]) -> StrArray:
-    """``;``-joined tokens of each row's True columns, via lookup tables of 8-bit chunks."""
+    """``;``-joined tokens of each row's True columns, via lookup tables of 11-bit chunks."""
     n, k = mask.shape
     out = np.full(n, "", dtype=object)
-    for start in range(0, k, 8):
-        chunk = tokens[start : start + 8]
+    for start in range(0, k, 11):
+        chunk = tokens[start : start + 11]
         bits = mask[:, start : start + len(chunk)].astype(np.int64)
         code = bits @ (1 << np.arange(len(chunk), dtype=np.int64))
         table = np.array(
@@ -484,6 +484,11 @@ def _prison_p(female_estate: bool) -> FloatArray:
 
 
 def _languages(rng: np.random.Generator, eth: IntArray, region: IntArray, mentor: bool) -> StrArray:
+    """The ``languages`` cell: English, and for some a second language (first or only).
+
+    Rates by ethnic group (:data:`_OTHER_LANGUAGE`), Welsh for some people in Wales.
+    Mentors always list English first.
+    """
     n = len(eth)
     p_other = np.array([_OTHER_LANGUAGE[e][0] for e in ETHNICITIES])
     which = np.array([_probs(_OTHER_LANGUAGE[e][1], LANGUAGES) for e in ETHNICITIES])

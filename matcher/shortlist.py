@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 
-from matcher.arrays import STRENGTH_NONE, MenteeArrays, MentorArrays
+from matcher.arrays import MenteeArrays, MentorArrays
 from matcher.candidates import Cascade, rule_cascade
 from matcher.config import Config
 from matcher.criteria import Pairs, score_pairs

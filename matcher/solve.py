@@ -33,14 +33,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
-from ortools.sat.python import cp_model
-from ortools.sat.python import cp_model_helper
+from ortools.sat.python import cp_model, cp_model_helper
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -62,6 +61,9 @@ _INT_LIMIT = 2**62
 # Relative tolerance for deciding that a float is "an integer at this resolution".
 _INTEGRAL_TOL = 1e-9
 _MAX_LOAD_RESOLUTION = 1_000_000
+# Components with more pairs than this are not sent to CP-SAT: on such sizes it cannot
+# even finish presolve within a minute; the flow-based assignment and bound are reported.
+_CP_SAT_MAX_PAIRS = 300_000
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,11 @@ class SolveResult:
         Pairs removed by exact filters (they cannot be in any feasible assignment).
     pruned : bool
         Always False: no heuristic candidate pruning is done, the answer is exact.
+    cp_sat_status : tuple of str
+        Per CP-SAT component, in component order: ``optimal``, ``feasible``, ``unknown``
+        (no solution within its time share; the hint is kept), ``infeasible``, or
+        ``skipped`` (more than 300 000 pairs, or no time left: the flow-based assignment
+        and the flow relaxation bound are reported, status ``feasible``).
     """
 
     mentor_of: IntArray
@@ -482,9 +489,12 @@ def _hours_used(md: _Model, chosen: BoolArray) -> IntArray:
     return out
 
 
-def _seats_where_loads_fit(md: _Model, largest: bool) -> IntArray:
+def _seats_where_loads_fit(
+    md: _Model, largest: bool, pair_mask: BoolArray | None = None
+) -> IntArray:
     """Per mentor, the most seats such that its largest (or smallest) loads fit its hours."""
-    order = np.lexsort((-md.load if largest else md.load, md.mentor))
+    sel = np.arange(md.mentee.size) if pair_mask is None else np.flatnonzero(pair_mask)
+    order = sel[np.lexsort((-md.load[sel] if largest else md.load[sel], md.mentor[sel]))]
     mentor, load = md.mentor[order], md.load[order]
     degree = np.bincount(mentor, minlength=md.m)
     has = degree > 0
@@ -552,7 +562,9 @@ def _flow(md: _Model, cap: IntArray, pair_mask: BoolArray | None = None) -> Bool
     if status == smcf.INFEASIBLE or status == smcf.UNBALANCED:
         return None
     if status == smcf.BAD_COST_RANGE:
-        raise _fail("score_resolution", "small enough for OR-Tools min-cost flow", md.score_resolution)
+        raise _fail(
+            "score_resolution", "small enough for OR-Tools min-cost flow", md.score_resolution
+        )
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
     chosen = np.zeros(md.mentee.size, dtype=bool)
@@ -580,6 +592,34 @@ def _repair(md: _Model, chosen: BoolArray) -> BoolArray:
     within = cum - cum[base] + load[base]
     out = chosen.copy()
     out[pairs[within > md.hours[mentor]]] = False
+    return out
+
+
+def _fill(md: _Model, chosen: BoolArray, region: BoolArray, rounds: int = 2) -> BoolArray:
+    """Improve an hours-feasible assignment: keep it, and match still-unmatched mentees
+    into the seats and hours left, by min-cost flow on seats that are safe whatever
+    pairs the flow picks (the largest remaining candidate loads fit)."""
+    if md.require_all:
+        return chosen
+    out = chosen.copy()
+    for _ in range(rounds):
+        used = np.bincount(md.mentor[out], minlength=md.m).astype(np.int64)
+        left_hours = md.hours - _hours_used(md, out)
+        grp_used = np.bincount(md.group[md.mentor[out]] + 1, minlength=md.n_groups + 1)[1:]
+        matched = np.zeros(md.n, dtype=bool)
+        matched[md.mentee[out]] = True
+        mask = region & ~matched[md.mentee] & (md.cap[md.mentor] > used[md.mentor])
+        mask &= md.load <= left_hours[md.mentor]
+        if not mask.any():
+            break
+        rest = replace(
+            md, cap=md.cap - used, hours=left_hours, gcap=md.gcap - grp_used,
+            seat_offset=md.seat_offset + used,
+        )  # fmt: skip
+        extra = _flow(rest, _seats_where_loads_fit(rest, True, mask), mask)
+        if extra is None or not extra.any():
+            break
+        out |= extra
     return out
 
 
@@ -615,12 +655,16 @@ class _CpOutcome:
 def _cp_sat_component(
     md: _Model,
     pairs: IntArray,
+    top: IntArray,
     hint: BoolArray | None,
     seconds: float,
     workers: int,
     parameters: Mapping[str, Any],
 ) -> _CpOutcome:
     """Solve one component exactly with CP-SAT; ``pairs`` are sorted canonical indices.
+
+    ``top`` is, per mentor, the most seats whose largest loads fit its hours: an hours
+    constraint is only written where it can bind.
 
     Variables: x (one per pair), then u (unmatched, one per mentee, unless require_all),
     then z (one per mentor seat, only with spread). Minimises
@@ -652,7 +696,6 @@ def _cp_sat_component(
     by_mentor = np.argsort(mentor, kind="stable").astype(np.int64)
     sizes = np.bincount(np.searchsorted(mentors, mentor), minlength=mentors.size)
     starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    top = _seats_where_loads_fit(md, largest=True)
     z_start = z0 + np.concatenate([[0], np.cumsum(seats)]).astype(np.int64)
     for j, mj in enumerate(mentors.tolist()):
         xs = by_mentor[starts[j] : starts[j + 1]]
@@ -712,8 +755,9 @@ def _cp_sat_component(
     prm.num_workers = workers
     prm.max_time_in_seconds = max(seconds, 0.01)
     prm.random_seed = 0
-    # Deterministic multi-worker search: same input, same answer (when not cut by time).
-    prm.interleave_search = True
+    # One worker is deterministic (same input, same answer unless cut by time); more
+    # workers run CP-SAT's parallel portfolio: faster on hard components, but ties between
+    # equally good assignments may then break differently from run to run.
     for key, val in parameters.items():
         try:
             setattr(prm, key, val)
@@ -772,7 +816,7 @@ def solve(
     spread_load: float = 0.0,
     seat_offset: npt.ArrayLike | None = None,
     time_limit: float = 60.0,
-    workers: int = 2,
+    workers: int = 1,
     score_resolution: int = 10_000,
     cp_sat_parameters: Mapping[str, Any] | None = None,
     method: Method = "auto",
@@ -816,13 +860,13 @@ def solve(
     time_limit : float
         Seconds, for the whole call; only CP-SAT can run out of it.
     workers : int
-        CP-SAT worker threads.
+        CP-SAT worker threads. 1 (the default) is deterministic; more run CP-SAT's
+        parallel portfolio, faster on hard components but ties may break differently.
     score_resolution : int
         Integer units per 1.0 of score; scores are rounded to it (see ``objective``).
     cp_sat_parameters : dict, optional
         Set on ``CpSolver.parameters`` after our defaults (``num_workers``,
-        ``max_time_in_seconds`` per component, ``random_seed=0``,
-        ``interleave_search=True`` for deterministic multi-worker search).
+        ``max_time_in_seconds`` per component, ``random_seed=0``).
     method : {"auto", "flow", "cp_sat"}
         ``auto`` chooses; ``flow`` fails with ParameterError when some mentor's hours can
         bind; ``cp_sat`` sends every component to CP-SAT (for testing).
@@ -843,8 +887,9 @@ def solve(
     Notes
     -----
     Deterministic: pairs are put in a canonical order before modelling, min-cost flow is
-    deterministic, and CP-SAT runs with a fixed seed and interleaved (deterministic)
-    multi-worker search; only a CP-SAT run cut by the time limit can differ between runs.
+    deterministic, and CP-SAT runs with a fixed seed; with one worker only a CP-SAT run
+    cut by the time limit can differ between runs. (CP-SAT's interleaved deterministic
+    multi-worker search was 20x slower on the demo round, so it is not used.)
     """
     t0 = time.perf_counter()
     inp = _validate(
@@ -937,7 +982,7 @@ def solve(
 
     # Hours-feasible hints: repaired relaxation, and a flow restricted to safe seats.
     cp_pair = to_cp[comp_mentee[md.mentee]]
-    hint = _repair(md, relaxed)
+    hint = _fill(md, _repair(md, relaxed), cp_pair, rounds=4)
     hint_feasible_comp = np.ones(n_comp, dtype=bool)
     if md.require_all:  # the repair may have unmatched someone
         covered = np.zeros(md.n, dtype=bool)
@@ -968,8 +1013,12 @@ def solve(
         left = inp.time_limit - (time.perf_counter() - t0)
         budget = left * (b - a) / max(remaining_pairs, 1)
         remaining_pairs -= b - a
+        if (b - a > _CP_SAT_MAX_PAIRS or budget < 0.05) and hint_feasible_comp[c]:
+            statuses.append("skipped")
+            bound_total += int(relax_val[c])
+            continue
         out = _cp_sat_component(
-            md, pairs, hint if hint_feasible_comp[c] else None, budget, inp.workers,
+            md, pairs, safe, hint if hint_feasible_comp[c] else None, budget, inp.workers,
             inp.cp_sat_parameters,
         )  # fmt: skip
         statuses.append(out.status)

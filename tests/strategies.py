@@ -12,6 +12,7 @@ from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 
 __all__ = [
     "existing_records",
+    "local_caseloads",
     "ids",
     "mentee_records",
     "mentor_records",
@@ -117,3 +118,46 @@ prison_records = st.builds(
     lon=lons,
 )  # fmt: skip
 
+
+# --- small local caseloads, for the candidate and scoring properties -----------------------
+
+_PRISON_POOL = ("P1", "P2")
+_LOCAL_LANGS = st.lists(st.sampled_from(["english", "welsh", "polish"]), min_size=1,
+                        max_size=2, unique=True).map(tuple)  # fmt: skip
+
+
+@st.composite
+def local_caseloads(
+    draw: st.DrawFn, max_mentees: int = 6, max_mentors: int = 8
+) -> tuple[list[Mentee], list[Mentor]]:
+    """Mentees and mentors with unique ids, all within a ~50 km box (so pairs exist),
+    sharing a small pool of prisons and languages, with exclusions naming real mentors."""
+    n_mentors = draw(st.integers(1, max_mentors))
+    n_mentees = draw(st.integers(1, max_mentees))
+    mentor_ids = [f"M{k:02d}" for k in range(n_mentors)]
+    lat = st.floats(51.3, 51.7, allow_nan=False)
+    lon = st.floats(-0.4, 0.2, allow_nan=False)
+    mentors = [
+        draw(mentor_records(
+            id=mid, lat=draw(lat), lon=draw(lon), languages=draw(_LOCAL_LANGS),
+            max_travel_km=draw(st.floats(0, 60, allow_nan=False)),
+            faith=draw(st.sampled_from([None, "christian", "muslim"])),
+            prisons=tuple(draw(st.lists(st.sampled_from(_PRISON_POOL), unique=True))),
+            region=draw(st.sampled_from([None, "london", "kent"])),
+        ))
+        for mid in mentor_ids
+    ]  # fmt: skip
+    mentees = []
+    for k in range(n_mentees):
+        custody = draw(st.sampled_from(("custody", "community")))
+        mentees.append(draw(mentee_records(
+            id=f"E{k:02d}", lat=draw(lat), lon=draw(lon), languages=draw(_LOCAL_LANGS),
+            custody=custody,
+            prison=draw(st.sampled_from(_PRISON_POOL)) if custody == "custody" else None,
+            release_date=draw(dates) if custody == "custody" else None,
+            faith=draw(st.sampled_from([None, "christian", "muslim"])),
+            region=draw(st.sampled_from([None, "london", "kent"])),
+            exclude_mentors=tuple(draw(st.lists(st.sampled_from(mentor_ids), max_size=2,
+                                                unique=True))),
+        )))  # fmt: skip
+    return mentees, mentors

@@ -47,3 +47,59 @@ def test_validate_bad_config(caseload_dir: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", *_files(caseload_dir), "--config", str(cfg)])
     assert result.exit_code == 2
     assert result.stderr == "error: c.toml: unknown key 'rules.min_shared_slot' (check the spelling)\n"
+
+
+def test_match_writes_all_outputs(caseload_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    args = ["match", *_files(caseload_dir), "--as-of", "2026-01-05", "--out", str(out / "m.csv"),
+            "--json", str(out / "r.json"), "--report", str(out / "r.html")]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("matched ")
+    assert {p.name for p in out.iterdir()} == {"m.csv", "r.json", "r.html"}
+
+
+def test_match_bad_input_leaves_no_output(caseload_dir: Path, tmp_path: Path) -> None:
+    p = caseload_dir / "mentors.csv"
+    p.write_text(p.read_text().replace(",2,6.0,", ",-2,6.0,"))
+    out = tmp_path / "o"
+    result = CliRunner().invoke(main, ["match", *_files(caseload_dir), "--out", str(out / "m.csv")])
+    assert result.exit_code == 2
+    assert "capacity must be >= 0" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_candidates_shortlist_explain(caseload_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    pairs = tmp_path / "pairs.csv"
+    base = ["--mentees", str(caseload_dir / "mentees.csv"), "--mentors",
+            str(caseload_dir / "mentors.csv")]  # fmt: skip
+    r = runner.invoke(main, ["candidates", *base, "--as-of", "2026-01-05", "--out", str(pairs)])
+    assert r.exit_code == 0, r.output
+    header = pairs.read_text().splitlines()[0]
+    assert header.startswith("mentee_id,mentor_id,score,goals,expectations")
+    r = runner.invoke(main, ["shortlist", "--mentee", "E001", *base, "-k", "2"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("E001: ") and "M00" in r.output
+    r = runner.invoke(main, ["shortlist", "--mentee", "NOPE", *base])
+    assert r.exit_code == 2 and "NOPE" in r.stderr
+    r = runner.invoke(main, ["explain", "--mentee", "E001", *base, "--as-of", "2026-01-05"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("E001: matched with")
+
+
+def test_generate_then_validate(tmp_path: Path) -> None:
+    runner = CliRunner()
+    r = runner.invoke(main, ["generate", "--mentees", "60", "--mentors", "15", "--seed", "3",
+                             "--out", str(tmp_path)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["validate", *_files(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("valid: 60 mentees, 15 mentors")
+
+
+def test_demo_runs(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "d")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "d" / "report.html").read_text().count("<svg") >= 3
+    assert r.output.startswith("matched ")

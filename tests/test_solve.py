@@ -17,9 +17,7 @@ from ortools.sat.python import cp_model
 from matcher.errors import ParameterError
 from matcher.solve import SolveResult, solve
 
-SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @dataclass
@@ -130,7 +128,8 @@ def brute_force(inst: Inst) -> tuple[float, float] | None:
         if not feasible(inst, chosen):
             continue
         v = key(inst, chosen)
-        if best is None or v[0] > best[0] + 1e-9 or (abs(v[0] - best[0]) <= 1e-9 and v[1] > best[1]):
+        tie = abs(v[0] - best[0]) <= 1e-9 if best is not None else False
+        if best is None or v[0] > best[0] + 1e-9 or (tie and v[1] > best[1]):
             best = v
     return best
 
@@ -322,7 +321,8 @@ def test_require_all_infeasible() -> None:
 def test_coverage_first_prefers_priority_over_any_score() -> None:
     # mentee 0 (priority 2) has a poor pair; mentee 1 (priority 1) a perfect one; one seat
     res = solve(np.array([0, 1]), np.array([0, 0]), np.array([0.0, 1.0]), n_mentees=2,
-                n_mentors=1, mentor_capacity=np.array([1]), priority=np.array([2.0, 1.0]))  # fmt: skip
+                n_mentors=1, mentor_capacity=np.array([1]),
+                priority=np.array([2.0, 1.0]))  # fmt: skip
     assert res.mentor_of.tolist() == [0, -1]
     res = solve(np.array([0, 1]), np.array([0, 0]), np.array([0.0, 1.0]), n_mentees=2,
                 n_mentors=1, mentor_capacity=np.array([1]), priority=np.array([2.0, 1.0]),
@@ -411,10 +411,19 @@ def base_kwargs() -> dict[str, Any]:
         ({"score_resolution": 10**18}, "score_resolution"),
         ({"seat_offset": np.array([-1])}, "seat_offset"),
         ({"method": "simplex"}, "method"),
-        ({"method": "flow", "load": np.array([2.0, 2.0]), "mentor_hours": np.array([3.0]),
-          "mentor_capacity": np.array([2])}, "method"),  # fmt: skip
-        ({"cp_sat_parameters": {"no_such_parameter": 1}, "method": "cp_sat"},
-         "cp_sat_parameters"),  # fmt: skip
+        (
+            {
+                "method": "flow",
+                "load": np.array([2.0, 2.0]),
+                "mentor_hours": np.array([3.0]),
+                "mentor_capacity": np.array([2]),
+            },
+            "method",
+        ),  # fmt: skip
+        (
+            {"cp_sat_parameters": {"no_such_parameter": 1}, "method": "cp_sat"},
+            "cp_sat_parameters",
+        ),  # fmt: skip
     ],
 )
 def test_parameter_errors(change: dict[str, Any], param: str) -> None:
