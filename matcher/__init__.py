@@ -7,8 +7,11 @@ optimal assignment (``solve``) → explained result (``match``, ``explain``, ``r
 
 __version__ = "0.1.0"
 
+from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
+from matcher.explain import explain_mentee
+from matcher.generate import generate as generate_caseload
 from matcher.io import (
     Caseload,
     load_caseload,
@@ -22,9 +25,6 @@ from matcher.match import MatchResult, MatchRow, match
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.shortlist import Shortlist, shortlist
 from matcher.solve import SolveResult, solve
-from matcher.candidates import Candidates, find_candidates
-from matcher.explain import explain_mentee
-from matcher.generate import generate as generate_caseload
 
 __all__ = [
     "Candidates",
@@ -57,4 +57,3 @@ __all__ = [
     "load_prisons",
     "load_supervisors",
 ]
-

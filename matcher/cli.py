@@ -75,9 +75,13 @@ def validate(
     """Check input files; every error names file, row and field."""
     config = load_config(config_path)
     caseload = load_caseload(
-        mentees, mentors, existing, supervisors, prisons,
+        mentees,
+        mentors,
+        existing,
+        supervisors,
+        prisons,
         allow_unknown_columns=config.rules.allow_unknown_columns,
-    )  # fmt: skip
+    )
     counts = ", ".join(f"{n} {kind}" for kind, n in caseload.counts().items())
     click.echo(f"valid: {counts}")
 
@@ -87,22 +91,44 @@ def _summary_line(result: MatchResult) -> str:
     rate = result.summary["match_rate"]
     mean = result.summary["mean_score"]
     s = result.solver
-    text = (f"matched {c['matched']} of {c['to_match']} mentees"
-            + (f" ({rate:.1%})" if rate is not None else "")
-            + (f", mean score {mean:.3f}" if mean is not None else "")
-            + f"; {c['existing']} existing kept; solver {s['status']}")  # fmt: skip
+    text = (
+        f"matched {c['matched']} of {c['to_match']} mentees"
+        + (f" ({rate:.1%})" if rate is not None else "")
+        + (f", mean score {mean:.3f}" if mean is not None else "")
+        + f"; {c['existing']} existing kept; solver {s['status']}"
+    )
     if s["status"] != "optimal":
         text += f" (gap {s['gap']:.2%})"
     return text
 
 
-def _round(mentees: str, mentors: str, existing: str | None, supervisors: str | None,
-           prisons: str | None, config_path: str | None, as_of: Any) -> MatchResult:  # fmt: skip
+def _round(
+    mentees: str,
+    mentors: str,
+    existing: str | None,
+    supervisors: str | None,
+    prisons: str | None,
+    config_path: str | None,
+    as_of: Any,
+) -> MatchResult:
     config = load_config(config_path)
-    c = load_caseload(mentees, mentors, existing, supervisors, prisons,
-                      allow_unknown_columns=config.rules.allow_unknown_columns)  # fmt: skip
-    return match(c.mentees, c.mentors, config, existing=c.existing, supervisors=c.supervisors,
-                 prisons=c.prisons, as_of=as_of.date() if as_of else None)  # fmt: skip
+    c = load_caseload(
+        mentees,
+        mentors,
+        existing,
+        supervisors,
+        prisons,
+        allow_unknown_columns=config.rules.allow_unknown_columns,
+    )
+    return match(
+        c.mentees,
+        c.mentors,
+        config,
+        existing=c.existing,
+        supervisors=c.supervisors,
+        prisons=c.prisons,
+        as_of=as_of.date() if as_of else None,
+    )
 
 
 @main.command("match")
@@ -112,9 +138,18 @@ def _round(mentees: str, mentors: str, existing: str | None, supervisors: str | 
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="matches.csv to write.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="result.json to write.")
 @click.option("--report", type=click.Path(dir_okay=False), help="report.html to write.")
-def match_command(mentees: str, mentors: str, existing: str | None, supervisors: str | None,
-                  prisons: str | None, config_path: str | None, as_of: Any, out: str,
-                  json_path: str | None, report: str | None) -> None:  # fmt: skip
+def match_command(
+    mentees: str,
+    mentors: str,
+    existing: str | None,
+    supervisors: str | None,
+    prisons: str | None,
+    config_path: str | None,
+    as_of: Any,
+    out: str,
+    json_path: str | None,
+    report: str | None,
+) -> None:
     """Find the optimal assignment and explain every match and non-match."""
     result = _round(mentees, mentors, existing, supervisors, prisons, config_path, as_of)
     write_matches_csv(out, result)
@@ -132,14 +167,17 @@ def match_command(mentees: str, mentors: str, existing: str | None, supervisors:
 @config_option
 @as_of_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="pairs.csv to write.")
-def candidates(mentees: str, mentors: str, prisons: str | None, config_path: str | None,
-               as_of: Any, out: str) -> None:  # fmt: skip
+def candidates(
+    mentees: str, mentors: str, prisons: str | None, config_path: str | None, as_of: Any, out: str
+) -> None:
     """Write every feasible pair with its score and criterion scores."""
     config = load_config(config_path)
-    c = load_caseload(mentees, mentors, prisons=prisons,
-                      allow_unknown_columns=config.rules.allow_unknown_columns)  # fmt: skip
-    cands = find_candidates(c.mentees, c.mentors, config,
-                            as_of=as_of.date() if as_of else date.today())  # fmt: skip
+    c = load_caseload(
+        mentees, mentors, prisons=prisons, allow_unknown_columns=config.rules.allow_unknown_columns
+    )
+    cands = find_candidates(
+        c.mentees, c.mentors, config, as_of=as_of.date() if as_of else date.today()
+    )
     write_candidates(out, cands, c.mentees, c.mentors)
     click.echo(f"{cands.mentee.size} feasible pairs for {len(c.mentees)} mentees -> {out}")
 
@@ -151,19 +189,29 @@ def candidates(mentees: str, mentors: str, prisons: str | None, config_path: str
 @existing_option
 @config_option
 @as_of_option
-@click.option("-k", default=5, show_default=True, type=click.IntRange(min=1),
-              help="How many mentors.")  # fmt: skip
-def shortlist_command(mentee_id: str, mentees: str, mentors: str, existing: str | None,
-                      config_path: str | None, as_of: Any, k: int) -> None:  # fmt: skip
+@click.option(
+    "-k", default=5, show_default=True, type=click.IntRange(min=1), help="How many mentors."
+)
+def shortlist_command(
+    mentee_id: str,
+    mentees: str,
+    mentors: str,
+    existing: str | None,
+    config_path: str | None,
+    as_of: Any,
+    k: int,
+) -> None:
     """Rank the best mentors with room for one referral, with reasons."""
     config = load_config(config_path)
-    c = load_caseload(mentees, mentors, existing,
-                      allow_unknown_columns=config.rules.allow_unknown_columns)  # fmt: skip
+    c = load_caseload(
+        mentees, mentors, existing, allow_unknown_columns=config.rules.allow_unknown_columns
+    )
     mentee = next((m for m in c.mentees if m.id == mentee_id), None)
     if mentee is None:
         raise ParameterError(f"mentee {mentee_id} is not in {Path(mentees).name}")
-    result = shortlist(mentee, c.mentors, config, k=k, existing=c.existing,
-                       as_of=as_of.date() if as_of else None)  # fmt: skip
+    result = shortlist(
+        mentee, c.mentors, config, k=k, existing=c.existing, as_of=as_of.date() if as_of else None
+    )
     click.echo(format_shortlist(result), nl=False)
 
 
@@ -172,21 +220,36 @@ def shortlist_command(mentee_id: str, mentees: str, mentors: str, existing: str 
 @caseload_options
 @config_option
 @as_of_option
-@click.option("-k", default=5, show_default=True, type=click.IntRange(min=1),
-              help="How many candidates to compare.")  # fmt: skip
-def explain_command(mentee_id: str, mentees: str, mentors: str, existing: str | None,
-                    supervisors: str | None, prisons: str | None, config_path: str | None,
-                    as_of: Any, k: int) -> None:  # fmt: skip
+@click.option(
+    "-k",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many candidates to compare.",
+)
+def explain_command(
+    mentee_id: str,
+    mentees: str,
+    mentors: str,
+    existing: str | None,
+    supervisors: str | None,
+    prisons: str | None,
+    config_path: str | None,
+    as_of: Any,
+    k: int,
+) -> None:
     """Why this mentor, and how the next best candidates compare."""
     result = _round(mentees, mentors, existing, supervisors, prisons, config_path, as_of)
     click.echo(explain_mentee(result, mentee_id, k=k), nl=False)
 
 
 @main.command()
-@click.option("--mentees", "n_mentees", required=True, type=click.IntRange(min=0),
-              help="How many mentees.")  # fmt: skip
-@click.option("--mentors", "n_mentors", required=True, type=click.IntRange(min=0),
-              help="How many mentors.")  # fmt: skip
+@click.option(
+    "--mentees", "n_mentees", required=True, type=click.IntRange(min=0), help="How many mentees."
+)
+@click.option(
+    "--mentors", "n_mentors", required=True, type=click.IntRange(min=0), help="How many mentors."
+)
 @click.option("--seed", required=True, type=int, help="Random seed (same seed, same files).")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write.")
 def generate(n_mentees: int, n_mentors: int, seed: int, out: str) -> None:
@@ -196,8 +259,13 @@ def generate(n_mentees: int, n_mentors: int, seed: int, out: str) -> None:
 
 
 @main.command()
-@click.option("--out", default="matcher-demo", show_default=True,
-              type=click.Path(file_okay=False), help="Folder for the outputs.")  # fmt: skip
+@click.option(
+    "--out",
+    default="matcher-demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the outputs.",
+)
 def demo(out: str) -> None:
     """Run the whole round on the bundled synthetic caseload, with its report."""
     result, written = run_demo(out)

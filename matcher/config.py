@@ -88,7 +88,9 @@ class SupportHoursConfig(_Section):
     weekly: float = Field(2.0, ge=0, description="hours for weekly contact")
     fortnightly: float = Field(1.0, ge=0, description="hours for fortnightly contact")
     monthly: float = Field(0.5, ge=0, description="hours for monthly contact")
-    existing: float = Field(1.0, ge=0, description="hours of an existing relationship without hours")
+    existing: float = Field(
+        1.0, ge=0, description="hours of an existing relationship without hours"
+    )
 
 
 class PriorityConfig(_Section):
@@ -164,8 +166,12 @@ def _config_errors(exc: ValidationError, source: str) -> str:
         elif err["type"] == "missing":
             lines.append(f"{source}: '{key}' is required")
         else:
-            msg = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "must be")
-            msg = msg.replace("greater than or equal to", ">=").replace("less than or equal to", "<=")
+            msg = (
+                str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "must be")
+            )
+            msg = msg.replace("greater than or equal to", ">=").replace(
+                "less than or equal to", "<="
+            )
             if not key:
                 lines.append(f"{source}: {msg}")
             else:

@@ -20,8 +20,9 @@ DEMO_AS_OF = date(2026, 1, 5)
 def demo_files() -> dict[str, Path]:
     """Paths of the bundled demo caseload's files, by kind."""
     base = Path(str(resources.files("matcher") / "data" / "demo"))
-    return {k: base / f"{k}.csv" for k in ("mentees", "mentors", "existing", "supervisors",
-                                           "prisons")}  # fmt: skip
+    return {
+        k: base / f"{k}.csv" for k in ("mentees", "mentors", "existing", "supervisors", "prisons")
+    }
 
 
 def run_demo(out_dir: str | Path) -> tuple[MatchResult, dict[str, Path]]:
@@ -33,13 +34,28 @@ def run_demo(out_dir: str | Path) -> tuple[MatchResult, dict[str, Path]]:
         The result and the files written.
     """
     files = demo_files()
-    caseload = load_caseload(**files)
-    result = match(caseload.mentees, caseload.mentors, Config(), existing=caseload.existing,
-                   supervisors=caseload.supervisors, prisons=caseload.prisons,
-                   as_of=DEMO_AS_OF)  # fmt: skip
+    caseload = load_caseload(
+        files["mentees"],
+        files["mentors"],
+        files["existing"],
+        files["supervisors"],
+        files["prisons"],
+    )
+    result = match(
+        caseload.mentees,
+        caseload.mentors,
+        Config(),
+        existing=caseload.existing,
+        supervisors=caseload.supervisors,
+        prisons=caseload.prisons,
+        as_of=DEMO_AS_OF,
+    )
     out = Path(out_dir)
-    written = {"matches": out / "matches.csv", "result": out / "result.json",
-               "report": out / "report.html"}  # fmt: skip
+    written = {
+        "matches": out / "matches.csv",
+        "result": out / "result.json",
+        "report": out / "report.html",
+    }
     write_matches_csv(written["matches"], result)
     write_result_json(written["result"], result)
     write_report(written["report"], result, title="Demo matching round (synthetic caseload)")

@@ -25,8 +25,14 @@ if TYPE_CHECKING:
     from matcher.match import MatchResult
     from matcher.shortlist import Shortlist
 
-__all__ = ["RoundState", "candidate_outcomes", "explain_mentee", "explain_unmatched",
-           "format_shortlist", "strongest_criteria"]  # fmt: skip
+__all__ = [
+    "RoundState",
+    "candidate_outcomes",
+    "explain_mentee",
+    "explain_unmatched",
+    "format_shortlist",
+    "strongest_criteria",
+]
 
 _LIMIT_WORDS = {
     "capacity": "at capacity",
@@ -56,8 +62,14 @@ class RoundState:
     group_new: np.ndarray
 
     @classmethod
-    def of(cls, cands: Candidates, result: SolveResult, n_mentors: int, group: np.ndarray,
-           n_groups: int) -> RoundState:  # fmt: skip
+    def of(
+        cls,
+        cands: Candidates,
+        result: SolveResult,
+        n_mentors: int,
+        group: np.ndarray,
+        n_groups: int,
+    ) -> RoundState:
         """Tally the new seats and hours of a solved round."""
         j = cands.mentor[result.chosen]
         hours = cands.mentee_arrays.support_hours[cands.mentee[result.chosen]]
@@ -69,10 +81,16 @@ class RoundState:
 
 
 def candidate_outcomes(
-    i: int, mentors: Sequence[Mentor], cands: Candidates, state: RoundState,
-    seats_used: np.ndarray, hours_used: np.ndarray, group: np.ndarray, sup_used: np.ndarray,
+    i: int,
+    mentors: Sequence[Mentor],
+    cands: Candidates,
+    state: RoundState,
+    seats_used: np.ndarray,
+    hours_used: np.ndarray,
+    group: np.ndarray,
+    sup_used: np.ndarray,
     sup_cap: np.ndarray,
-) -> list[tuple[int, str]]:  # fmt: skip
+) -> list[tuple[int, str]]:
     """For each candidate pair of mentee ``i`` (best first), the limit it hit."""
     lo, hi = np.searchsorted(cands.mentee, [i, i + 1])
     need = float(cands.mentee_arrays.support_hours[i])
@@ -103,11 +121,21 @@ def _taker(j: int, result: SolveResult, cands: Candidates, to_match: Sequence[Me
 
 
 def explain_unmatched(
-    i: int, to_match: Sequence[Mentee], mentors: Sequence[Mentor], cands: Candidates,
-    result: SolveResult, config: Config, as_of: date, existing: Sequence[Existing],
-    state: RoundState, seats_used: np.ndarray, hours_used: np.ndarray, group: np.ndarray,
-    sup_used: np.ndarray, sup_cap: np.ndarray,
-) -> tuple[str, str]:  # fmt: skip
+    i: int,
+    to_match: Sequence[Mentee],
+    mentors: Sequence[Mentor],
+    cands: Candidates,
+    result: SolveResult,
+    config: Config,
+    as_of: date,
+    existing: Sequence[Existing],
+    state: RoundState,
+    seats_used: np.ndarray,
+    hours_used: np.ndarray,
+    group: np.ndarray,
+    sup_used: np.ndarray,
+    sup_cap: np.ndarray,
+) -> tuple[str, str]:
     """The rule and plain-words reason why mentee ``i`` got no mentor.
 
     Returns
@@ -116,20 +144,27 @@ def explain_unmatched(
         ``rule`` is a short key for counting (e.g. ``distance``, ``capacity``);
         ``reason`` is the sentence for the coordinator.
     """
-    outcomes = candidate_outcomes(i, mentors, cands, state, seats_used, hours_used, group,
-                                  sup_used, sup_cap)  # fmt: skip
+    outcomes = candidate_outcomes(
+        i, mentors, cands, state, seats_used, hours_used, group, sup_used, sup_cap
+    )
     if not outcomes:
-        cascade = rule_cascade(to_match[i], mentors, config, as_of=as_of)
-        return (cascade.emptied_by or "no_candidates",
-                cascade.reason or "no mentor passes the hard rules")  # fmt: skip
+        # Prebuilt mentor arrays: one cascade per unmatched mentee stays O(mentors).
+        cascade = rule_cascade(to_match[i], cands.mentor_arrays, config, as_of=as_of)
+        return (
+            cascade.emptied_by or "no_candidates",
+            cascade.reason or "no mentor passes the hard rules",
+        )
     kinds = [k for _, k in outcomes]
     best_p, best_kind = outcomes[0]
     best = int(cands.mentor[best_p])
     if "room" in kinds:
         p = outcomes[kinds.index("room")][0]
         j = mentors[int(cands.mentor[p])].id
-        why = (f"priority {cands.mentee_arrays.priority[i]:g}" if result.status == "optimal"
-               else f"the solver stopped before proving optimality (gap {result.gap:.2%})")  # fmt: skip
+        why = (
+            f"priority {cands.mentee_arrays.priority[i]:g}"
+            if result.status == "optimal"
+            else f"the solver stopped before proving optimality (gap {result.gap:.2%})"
+        )
         return "not_chosen", f"not matched although candidate {j} has room ({why})"
     n = len(kinds)
     counts = {k: kinds.count(k) for k in ("capacity", "hours", "supervisor") if k in kinds}
@@ -137,13 +172,15 @@ def explain_unmatched(
     if len(counts) == 1:
         kind = next(iter(counts))
         head = f"{'the only' if n == 1 else f'all {n}'} {noun} {_LIMIT_WORDS[kind]}"
-        rule = kind
+        rule: str = kind
     else:
         parts = ", ".join(f"{c} {_LIMIT_WORDS[k]}" for k, c in counts.items())
         head, rule = f"all {n} {noun} taken ({parts})", "competition"
-    tail = (f"best candidate {mentors[best].id} {_taker(best, result, cands, to_match)}"
-            if best_kind == "capacity" else f"best candidate {mentors[best].id} "
-            f"{_LIMIT_WORDS[best_kind]}")  # fmt: skip
+    tail = (
+        f"best candidate {mentors[best].id} {_taker(best, result, cands, to_match)}"
+        if best_kind == "capacity"
+        else f"best candidate {mentors[best].id} {_LIMIT_WORDS[best_kind]}"
+    )
     return rule, f"{head}; {tail}"
 
 
@@ -165,15 +202,18 @@ def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
         A plain-text explanation with a table of the top ``k`` candidates.
     """
     if not isinstance(k, int) or k < 1:
-        raise ParameterError(f"The 'k' parameter of explain_mentee must be an int >= 1, "
-                             f"got {k!r} instead")  # fmt: skip
+        raise ParameterError(
+            f"The 'k' parameter of explain_mentee must be an int >= 1, got {k!r} instead"
+        )
     row = result.row(mentee_id)
     lines = []
     if row.status == "existing":
         return f"{mentee_id}: {row.reason}; not matched again.\n"
     if row.status == "matched":
-        lines.append(f"{mentee_id}: matched with {row.mentor_id} (score {row.score:.3f}, "
-                     f"rank {row.rank} of {row.candidates} candidates)")  # fmt: skip
+        lines.append(
+            f"{mentee_id}: matched with {row.mentor_id} (score {row.score:.3f}, "
+            f"rank {row.rank} of {row.candidates} candidates)"
+        )
         lines.append(f"why: {row.reason}")
         lines.append(f"goals to agree at the first meeting: {', '.join(row.shared_goals) or '-'}")
         lines.append(f"signpost to other services for: {', '.join(row.signpost_goals) or '-'}")
@@ -184,17 +224,28 @@ def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
     cands, solved = result.candidates, result.solve_result
     if cands is None or solved is None or row.candidates == 0:
         return "\n".join(lines) + "\n"
-    to_match = [m for m in result.mentees if m.id in {r.mentee_id for r in result.rows
-                                                       if r.status != "existing"}]  # fmt: skip
+    to_match = [
+        m
+        for m in result.mentees
+        if m.id in {r.mentee_id for r in result.rows if r.status != "existing"}
+    ]
     i = next(n for n, m in enumerate(to_match) if m.id == mentee_id)
     lo, hi = np.searchsorted(cands.mentee, [i, i + 1])
-    short = {"through_the_gate": "gate", "lived_experience": "lived", "expectations": "expect",
-             "availability": "avail", "ethnicity": "ethnic", "continuity": "contin",
-             "location": "locat", "language": "lang"}  # fmt: skip
+    short = {
+        "through_the_gate": "gate",
+        "lived_experience": "lived",
+        "expectations": "expect",
+        "availability": "avail",
+        "ethnicity": "ethnic",
+        "continuity": "contin",
+        "location": "locat",
+        "language": "lang",
+    }
     names = [short.get(c, c) for c in CRITERION_NAMES]
     lines.append("")
-    lines.append(f"{'candidate':<12} {'score':>6} " + " ".join(f"{n:>6}" for n in names)
-                 + "  km     outcome")  # fmt: skip
+    lines.append(
+        f"{'candidate':<12} {'score':>6} " + " ".join(f"{n:>6}" for n in names) + "  km     outcome"
+    )
     for p in range(int(lo), min(int(hi), int(lo) + k)):
         j = int(cands.mentor[p])
         mid = result.mentors[j].id
@@ -206,8 +257,11 @@ def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
             outcome = "proposed"
         else:
             outcome = _taker(j, solved, cands, to_match)
-        lines.append(f"{mid:<12} {cands.score[p]:>6.3f} " + " ".join(vals)
-                     + f"  {cands.distance_km[p]:>5.1f}  {outcome}")  # fmt: skip
+        lines.append(
+            f"{mid:<12} {cands.score[p]:>6.3f} "
+            + " ".join(vals)
+            + f"  {cands.distance_km[p]:>5.1f}  {outcome}"
+        )
     if hi - lo > k:
         lines.append(f"... and {int(hi - lo) - k} more candidates")
     return "\n".join(lines) + "\n"
@@ -217,9 +271,12 @@ def format_shortlist(result: Shortlist) -> str:
     """Plain-text form of a shortlist: ranked mentors with reasons, or why none."""
     if not result.entries:
         return f"{result.mentee_id}: no mentor available. {result.reason}\n"
-    lines = [f"{result.mentee_id}: {len(result.entries)} of {result.n_available} available "
-             "mentors, best first"]  # fmt: skip
+    lines = [
+        f"{result.mentee_id}: {len(result.entries)} of {result.n_available} available "
+        "mentors, best first"
+    ]
     for rank, e in enumerate(result.entries, start=1):
-        lines.append(f"{rank:>2}. {e.mentor_id:<12} score {e.score:.3f}  {e.distance_km:5.1f} km"
-                     f"  {e.reason}")  # fmt: skip
+        lines.append(
+            f"{rank:>2}. {e.mentor_id:<12} score {e.score:.3f}  {e.distance_km:5.1f} km  {e.reason}"
+        )
     return "\n".join(lines) + "\n"

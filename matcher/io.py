@@ -108,8 +108,12 @@ def _describe(err: Any, field_name: str | None) -> str:
             return f"must be an id of 1-64 letters, digits, '_', '.' or '-'{got}"
         return f"must be a lowercase token of a-z, 0-9 and '_'{got}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        op = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than": ">",
-              "less_than": "<"}[kind]  # fmt: skip
+        op = {
+            "greater_than_equal": ">=",
+            "less_than_equal": "<=",
+            "greater_than": ">",
+            "less_than": "<",
+        }[kind]
         limit = next(iter(ctx.values()), "")
         if isinstance(limit, float) and limit.is_integer():
             limit = int(limit)
@@ -184,8 +188,13 @@ def _csv_rows(
         row_no += 1
         if len(cells) != len(header):
             errors.add(
-                RowError(file, row_no, None, None,
-                         f"has {len(cells)} cells; the header has {len(header)}")  # fmt: skip
+                RowError(
+                    file,
+                    row_no,
+                    None,
+                    None,
+                    f"has {len(cells)} cells; the header has {len(header)}",
+                )
             )
             continue
         record: dict[str, Any] = {}
@@ -302,8 +311,9 @@ def load_records(
         if key is not None:
             if key in first_row:
                 errors.add(
-                    RowError(file, row_no, row_id, id_field,
-                             f"duplicates the id of row {first_row[key]}")  # fmt: skip
+                    RowError(
+                        file, row_no, row_id, id_field, f"duplicates the id of row {first_row[key]}"
+                    )
                 )
                 continue
             first_row[key] = row_no
@@ -398,9 +408,11 @@ def load_caseload(
             continue
         try:
             loaded[kind] = load_records(
-                p, MODELS[kind], allow_unknown_columns=allow_unknown_columns,
+                p,
+                MODELS[kind],
+                allow_unknown_columns=allow_unknown_columns,
                 max_errors=max_errors,
-            )  # fmt: skip
+            )
         except InputError as exc:
             all_errors += exc.errors
             truncated |= exc.truncated
@@ -422,18 +434,39 @@ def _cross_check(
     seen_mentee: dict[str, int] = {}
     for row, rel in enumerate(loaded["existing"], start=1):
         if rel.mentor_id not in mentor_ids:
-            errors.add(RowError(name["existing"], row, rel.mentee_id, "mentor_id",
-                                f"names mentor {rel.mentor_id}, who is not in {name['mentors']}"))  # fmt: skip
+            errors.add(
+                RowError(
+                    name["existing"],
+                    row,
+                    rel.mentee_id,
+                    "mentor_id",
+                    f"names mentor {rel.mentor_id}, who is not in {name['mentors']}",
+                )
+            )
         if rel.mentee_id in seen_mentee:
-            errors.add(RowError(name["existing"], row, rel.mentee_id, "mentee_id",
-                                f"already has a mentor in row {seen_mentee[rel.mentee_id]}"))  # fmt: skip
+            errors.add(
+                RowError(
+                    name["existing"],
+                    row,
+                    rel.mentee_id,
+                    "mentee_id",
+                    f"already has a mentor in row {seen_mentee[rel.mentee_id]}",
+                )
+            )
         seen_mentee.setdefault(rel.mentee_id, row)
     if paths["supervisors"] is not None:
         sup_ids = {s.id for s in loaded["supervisors"]}
         for row, m in enumerate(loaded["mentors"], start=1):
             if m.supervisor is not None and m.supervisor not in sup_ids:
-                errors.add(RowError(name["mentors"], row, m.id, "supervisor",
-                                    f"names {m.supervisor}, who is not in {name['supervisors']}"))  # fmt: skip
+                errors.add(
+                    RowError(
+                        name["mentors"],
+                        row,
+                        m.id,
+                        "supervisor",
+                        f"names {m.supervisor}, who is not in {name['supervisors']}",
+                    )
+                )
     errors.raise_if_any()
     for row, e in enumerate(loaded["mentees"], start=1):
         unknown = [x for x in e.exclude_mentors if x not in mentor_ids]
@@ -479,7 +512,7 @@ def atomic_writer(path: PathLike, mode: str = "w") -> Iterator[Any]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+        kwargs: dict[str, Any] = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
         os.replace(tmp, path)

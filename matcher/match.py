@@ -40,9 +40,19 @@ __all__ = [
 
 #: Columns of ``matches.csv`` (SPEC §5, plus rank, candidates and priority).
 MATCH_COLUMNS: tuple[str, ...] = (
-    "mentee_id", "mentor_id", "status", "score", *CRITERION_NAMES,
-    "shared_goals", "signpost_goals", "planned_end", "rank", "candidates", "priority", "reason",
-)  # fmt: skip
+    "mentee_id",
+    "mentor_id",
+    "status",
+    "score",
+    *CRITERION_NAMES,
+    "shared_goals",
+    "signpost_goals",
+    "planned_end",
+    "rank",
+    "candidates",
+    "priority",
+    "reason",
+)
 
 
 @dataclass(frozen=True)
@@ -186,10 +196,11 @@ def match(
 
     sup_index = {s.id: g for g, s in enumerate(supervisors)}
     group = np.array([sup_index.get(m.supervisor or "", -1) for m in mentors], dtype=np.int64)
-    sup_used = np.bincount(group[group >= 0], weights=seats_used[group >= 0],
-                           minlength=len(supervisors)).astype(np.int64)  # fmt: skip
+    sup_used = np.bincount(
+        group[group >= 0], weights=seats_used[group >= 0], minlength=len(supervisors)
+    ).astype(np.int64)
     sup_cap = np.array([s.capacity for s in supervisors], dtype=np.int64)
-    for g in np.flatnonzero(sup_used > sup_cap):
+    for g in np.flatnonzero(sup_used > sup_cap).tolist():
         warnings.append(
             f"supervisor {supervisors[g].id}: existing relationships exceed the cap "
             f"({sup_used[g]} of {sup_cap[g]}); their mentors take no one new"
@@ -198,21 +209,39 @@ def match(
     cands = find_candidates(to_match, mentors, config, as_of=as_of)
     ma = cands.mentee_arrays
     result = solve(
-        cands.mentee, cands.mentor, cands.score,
-        n_mentees=len(to_match), n_mentors=len(mentors),
+        cands.mentee,
+        cands.mentor,
+        cands.score,
+        n_mentees=len(to_match),
+        n_mentors=len(mentors),
         mentor_capacity=np.maximum(cap - seats_used, 0),
-        priority=ma.priority, load=ma.support_hours[cands.mentee],
+        priority=ma.priority,
+        load=ma.support_hours[cands.mentee],
         mentor_hours=np.maximum(max_hours - hours_used, 0.0),
-        mentor_group=group, group_capacity=np.maximum(sup_cap - sup_used, 0),
-        objective=config.objective.mode, spread_load=config.objective.spread_load,
-        seat_offset=seats_used, time_limit=config.solver.time_limit_seconds,
-        workers=config.solver.workers, score_resolution=config.objective.score_resolution,
+        mentor_group=group,
+        group_capacity=np.maximum(sup_cap - sup_used, 0),
+        objective=config.objective.mode,
+        spread_load=config.objective.spread_load,
+        seat_offset=seats_used,
+        time_limit=config.solver.time_limit_seconds,
+        workers=config.solver.workers,
+        score_resolution=config.objective.score_resolution,
         cp_sat_parameters=config.solver.cp_sat,
-    )  # fmt: skip
+    )
 
     state = RoundState.of(cands, result, len(mentors), group, len(supervisors))
-    rows = _rows(to_match, mentors, running, cands, result, config, as_of, existing, state,
-                 (seats_used, hours_used, group, sup_used, sup_cap))  # fmt: skip
+    rows = _rows(
+        to_match,
+        mentors,
+        running,
+        cands,
+        result,
+        config,
+        as_of,
+        existing,
+        state,
+        (seats_used, hours_used, group, sup_used, sup_cap),
+    )
     order = sorted(range(len(mentees)), key=lambda i: mentees[i].id)
     by_id = {r.mentee_id: r for r in rows}
     ordered = tuple(by_id[mentees[i].id] for i in order)
@@ -230,8 +259,18 @@ def match(
         "pruned": bool(result.pruned),
         "seconds": round(float(result.seconds), 3),
     }
-    return MatchResult(ordered, summary, solver_info, as_of, config, tuple(warnings), cands,
-                       result, mentees, mentors)  # fmt: skip
+    return MatchResult(
+        ordered,
+        summary,
+        solver_info,
+        as_of,
+        config,
+        tuple(warnings),
+        cands,
+        result,
+        mentees,
+        mentors,
+    )
 
 
 def _rows(
@@ -255,11 +294,23 @@ def _rows(
     weights = config.weight_vector()
     rows: list[MatchRow] = []
     for rel_mentee, rel in running.items():
-        rows.append(MatchRow(
-            rel_mentee, rel.mentor_id, "existing", None, dict.fromkeys(CRITERION_NAMES),
-            (), (), None, None, 0, None,
-            f"existing relationship with {rel.mentor_id} kept", "existing",
-        ))  # fmt: skip
+        rows.append(
+            MatchRow(
+                rel_mentee,
+                rel.mentor_id,
+                "existing",
+                None,
+                dict.fromkeys(CRITERION_NAMES),
+                (),
+                (),
+                None,
+                None,
+                0,
+                None,
+                f"existing relationship with {rel.mentor_id} kept",
+                "existing",
+            )
+        )
     for i, mentee in enumerate(to_match):
         n_cand = int(starts[i + 1] - starts[i])
         p = chosen_pair[i]
@@ -269,21 +320,47 @@ def _rows(
             shared = tuple(g for g in mentee.goals if g in mentor.specialisms)
             signpost = tuple(g for g in mentee.goals if g not in mentor.specialisms)
             rank = int(p - starts[i] + 1)
-            reason = _match_reason(i, p, rank, n_cand, starts, cands, result, to_match,
-                                   mentors, crit, weights)  # fmt: skip
-            rows.append(MatchRow(
-                mentee.id, mentor.id, "matched", float(cands.score[p]), crit, shared, signpost,
-                add_months(_start(mentee, as_of), months), rank, n_cand, float(priority[i]),
-                reason, "matched",
-            ))  # fmt: skip
+            reason = _match_reason(
+                i, p, rank, n_cand, starts, cands, result, to_match, mentors, crit, weights
+            )
+            rows.append(
+                MatchRow(
+                    mentee.id,
+                    mentor.id,
+                    "matched",
+                    float(cands.score[p]),
+                    crit,
+                    shared,
+                    signpost,
+                    add_months(_start(mentee, as_of), months),
+                    rank,
+                    n_cand,
+                    float(priority[i]),
+                    reason,
+                    "matched",
+                )
+            )
         else:
             rule, reason = explain_unmatched(
                 i, to_match, mentors, cands, result, config, as_of, existing, state, *loads
             )
-            rows.append(MatchRow(
-                mentee.id, None, "unmatched", None, dict.fromkeys(CRITERION_NAMES), (),
-                tuple(mentee.goals), None, None, n_cand, float(priority[i]), reason, rule,
-            ))  # fmt: skip
+            rows.append(
+                MatchRow(
+                    mentee.id,
+                    None,
+                    "unmatched",
+                    None,
+                    dict.fromkeys(CRITERION_NAMES),
+                    (),
+                    tuple(mentee.goals),
+                    None,
+                    None,
+                    n_cand,
+                    float(priority[i]),
+                    reason,
+                    rule,
+                )
+            )
     return rows
 
 
@@ -293,10 +370,18 @@ def _num(x: Any) -> float | None:
 
 
 def _match_reason(
-    i: int, p: int, rank: int, n_cand: int, starts: np.ndarray, cands: Candidates,
-    result: SolveResult, to_match: tuple[Mentee, ...], mentors: tuple[Mentor, ...],
-    crit: dict[str, float | None], weights: dict[str, float],
-) -> str:  # fmt: skip
+    i: int,
+    p: int,
+    rank: int,
+    n_cand: int,
+    starts: np.ndarray,
+    cands: Candidates,
+    result: SolveResult,
+    to_match: tuple[Mentee, ...],
+    mentors: tuple[Mentor, ...],
+    crit: dict[str, float | None],
+    weights: dict[str, float],
+) -> str:
     strong = strongest_criteria(crit, weights)
     text = f"rank {rank} of {n_cand} candidates"
     if strong:
@@ -308,8 +393,9 @@ def _match_reason(
         if takers.size:
             pri = cands.mentee_arrays.priority
             k = int(takers[np.argmax(pri[takers])])
-            text += (f"; top candidate {mentors[j].id} went to {to_match[k].id} "
-                     f"(priority {pri[k]:g})")  # fmt: skip
+            text += (
+                f"; top candidate {mentors[j].id} went to {to_match[k].id} (priority {pri[k]:g})"
+            )
         else:
             text += f"; top candidate {mentors[j].id} chosen for a better overall round"
     return text
@@ -393,9 +479,7 @@ def _summary(
         if scores.size
         else None,
         "mentor_capacity_use": bins,
-        "mentor_capacity_use_mean": round(float(np.nanmean(util)), 4)
-        if np.any(cap > 0)
-        else None,
+        "mentor_capacity_use_mean": round(float(np.nanmean(util)), 4) if np.any(cap > 0) else None,
         "unmatched_by_reason": dict(sorted(reasons.items())),
         "by_group": by_group,
     }
@@ -411,14 +495,22 @@ def write_matches_csv(path: str | Path, result: MatchResult) -> None:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(MATCH_COLUMNS)
         for r in result.rows:
-            w.writerow([
-                r.mentee_id, r.mentor_id or "", r.status, _fmt(r.score),
-                *(_fmt(r.criteria[c]) for c in CRITERION_NAMES),
-                ";".join(r.shared_goals), ";".join(r.signpost_goals),
-                r.planned_end.isoformat() if r.planned_end else "",
-                "" if r.rank is None else r.rank, r.candidates,
-                "" if r.priority is None else f"{r.priority:g}", r.reason,
-            ])  # fmt: skip
+            w.writerow(
+                [
+                    r.mentee_id,
+                    r.mentor_id or "",
+                    r.status,
+                    _fmt(r.score),
+                    *(_fmt(r.criteria[c]) for c in CRITERION_NAMES),
+                    ";".join(r.shared_goals),
+                    ";".join(r.signpost_goals),
+                    r.planned_end.isoformat() if r.planned_end else "",
+                    "" if r.rank is None else r.rank,
+                    r.candidates,
+                    "" if r.priority is None else f"{r.priority:g}",
+                    r.reason,
+                ]
+            )
 
 
 def _row_json(r: MatchRow) -> dict[str, Any]:

@@ -36,13 +36,18 @@ supervisors_option = click.option(
 )
 prisons_option = click.option("--prisons", type=_file, default=None, help="Prison sites.")
 config_option = click.option(
-    "--config", "config_path", type=_file, default=None,
+    "--config",
+    "config_path",
+    type=_file,
+    default=None,
     help="TOML config (default: the built-in configs/default.toml).",
-)  # fmt: skip
+)
 as_of_option = click.option(
-    "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
     help="Run date YYYY-MM-DD (default: today).",
-)  # fmt: skip
+)
 
 
 def caseload_options(func: F) -> F:

@@ -31,9 +31,10 @@ CRITERIA: tuple[CriterionInfo, ...] = (
     CriterionInfo("availability", 1.0, "shared weekly slots against what the frequency needs"),
     CriterionInfo("location", 1.0, "distance decay within the mentor's reach"),
     CriterionInfo(
-        "through_the_gate", 2.0,
+        "through_the_gate",
+        2.0,
         "custody: mentor cleared for the prison and lives near the release area",
-    ),  # fmt: skip
+    ),
     CriterionInfo("continuity", 1.0, "mentor's commitment covers the planned relationship"),
     CriterionInfo("lived_experience", 1.0, "the mentee's preference for lived experience is met"),
 )

@@ -15,11 +15,18 @@ from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 def make_mentee(id: str = "E001", **kw: Any) -> Mentee:
     """A plain community mentee in London with no preferences; override any field."""
     base: dict[str, Any] = {
-        "id": id, "gender": "male", "ethnicity": "white", "goals": ("employment",),
-        "contact_frequency": "weekly", "contact_modes": ("in_person",),
-        "availability": ("mon_am", "tue_pm", "wed_eve"), "custody": "community",
-        "lat": 51.5, "lon": -0.12, "risk": "low",
-    }  # fmt: skip
+        "id": id,
+        "gender": "male",
+        "ethnicity": "white",
+        "goals": ("employment",),
+        "contact_frequency": "weekly",
+        "contact_modes": ("in_person",),
+        "availability": ("mon_am", "tue_pm", "wed_eve"),
+        "custody": "community",
+        "lat": 51.5,
+        "lon": -0.12,
+        "risk": "low",
+    }
     base.update(kw)
     return Mentee(**base)
 
@@ -27,11 +34,20 @@ def make_mentee(id: str = "E001", **kw: Any) -> Mentee:
 def make_mentor(id: str = "M001", **kw: Any) -> Mentor:
     """A plain London mentor with room for 2; override any field."""
     base: dict[str, Any] = {
-        "id": id, "gender": "female", "ethnicity": "white", "specialisms": ("employment",),
-        "contact_frequency": "weekly", "contact_modes": ("in_person", "phone"),
-        "availability": ("mon_am", "tue_pm", "wed_eve"), "lat": 51.51, "lon": -0.13,
-        "max_travel_km": 20.0, "max_risk": "high", "capacity": 2, "max_hours": 6.0,
-    }  # fmt: skip
+        "id": id,
+        "gender": "female",
+        "ethnicity": "white",
+        "specialisms": ("employment",),
+        "contact_frequency": "weekly",
+        "contact_modes": ("in_person", "phone"),
+        "availability": ("mon_am", "tue_pm", "wed_eve"),
+        "lat": 51.51,
+        "lon": -0.13,
+        "max_travel_km": 20.0,
+        "max_risk": "high",
+        "capacity": 2,
+        "max_hours": 6.0,
+    }
     base.update(kw)
     return Mentor(**base)
 
@@ -41,16 +57,22 @@ def caseload_dir(tmp_path: Path) -> Path:
     """A valid caseload of every file kind, as CSV."""
     mentees = [
         make_mentee("E001"),
-        make_mentee("E002", gender="female", custody="custody", prison="HMP1",
-                    release_date=date(2026, 3, 1), languages=("english", "welsh")),
+        make_mentee(
+            "E002",
+            gender="female",
+            custody="custody",
+            prison="HMP1",
+            release_date=date(2026, 3, 1),
+            languages=("english", "welsh"),
+        ),
         make_mentee("E003", goals=("accommodation", "finance")),
-    ]  # fmt: skip
+    ]
     mentors = [make_mentor("M001", supervisor="S1", prisons=("HMP1",)), make_mentor("M002")]
     write_records(tmp_path / "mentees.csv", mentees, Mentee)
     write_records(tmp_path / "mentors.csv", mentors, Mentor)
-    write_records(tmp_path / "existing.csv", [Existing(mentee_id="X1", mentor_id="M002")],
-                  Existing)  # fmt: skip
+    write_records(tmp_path / "existing.csv", [Existing(mentee_id="X1", mentor_id="M002")], Existing)
     write_records(tmp_path / "supervisors.csv", [Supervisor(id="S1", capacity=5)], Supervisor)
-    write_records(tmp_path / "prisons.csv", [Prison(code="HMP1", name="Example", lat=51.0,
-                                                     lon=-1.0)], Prison)  # fmt: skip
+    write_records(
+        tmp_path / "prisons.csv", [Prison(code="HMP1", name="Example", lat=51.0, lon=-1.0)], Prison
+    )
     return tmp_path

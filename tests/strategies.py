@@ -22,8 +22,12 @@ __all__ = [
 
 ids = st.from_regex(r"[A-Za-z0-9_.-]{1,12}", fullmatch=True)
 tokens = st.from_regex(r"[a-z0-9_]{1,10}", fullmatch=True)
-languages = st.lists(st.sampled_from(["english", "welsh", "polish", "urdu", "arabic"]),
-                     min_size=1, max_size=3, unique=True).map(tuple)  # fmt: skip
+languages = st.lists(
+    st.sampled_from(["english", "welsh", "polish", "urdu", "arabic"]),
+    min_size=1,
+    max_size=3,
+    unique=True,
+).map(tuple)
 dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
 # Finite floats that survive a text round trip exactly (repr is exact for floats).
 lats = st.floats(min_value=-90, max_value=90, allow_nan=False)
@@ -112,18 +116,20 @@ supervisor_records = st.builds(Supervisor, id=ids, capacity=st.integers(0, 50))
 prison_records = st.builds(
     Prison,
     code=ids,
-    name=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
-                 max_size=30).filter(lambda s: s.strip() == s and s != ""),
+    name=st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30
+    ).filter(lambda s: s.strip() == s and s != ""),
     lat=lats,
     lon=lons,
-)  # fmt: skip
+)
 
 
 # --- small local caseloads, for the candidate and scoring properties -----------------------
 
 _PRISON_POOL = ("P1", "P2")
-_LOCAL_LANGS = st.lists(st.sampled_from(["english", "welsh", "polish"]), min_size=1,
-                        max_size=2, unique=True).map(tuple)  # fmt: skip
+_LOCAL_LANGS = st.lists(
+    st.sampled_from(["english", "welsh", "polish"]), min_size=1, max_size=2, unique=True
+).map(tuple)
 
 
 @st.composite
@@ -138,26 +144,39 @@ def local_caseloads(
     lat = st.floats(51.3, 51.7, allow_nan=False)
     lon = st.floats(-0.4, 0.2, allow_nan=False)
     mentors = [
-        draw(mentor_records(
-            id=mid, lat=draw(lat), lon=draw(lon), languages=draw(_LOCAL_LANGS),
-            max_travel_km=draw(st.floats(0, 60, allow_nan=False)),
-            faith=draw(st.sampled_from([None, "christian", "muslim"])),
-            prisons=tuple(draw(st.lists(st.sampled_from(_PRISON_POOL), unique=True))),
-            region=draw(st.sampled_from([None, "london", "kent"])),
-        ))
+        draw(
+            mentor_records(
+                id=mid,
+                lat=draw(lat),
+                lon=draw(lon),
+                languages=draw(_LOCAL_LANGS),
+                max_travel_km=draw(st.floats(0, 60, allow_nan=False)),
+                faith=draw(st.sampled_from([None, "christian", "muslim"])),
+                prisons=tuple(draw(st.lists(st.sampled_from(_PRISON_POOL), unique=True))),
+                region=draw(st.sampled_from([None, "london", "kent"])),
+            )
+        )
         for mid in mentor_ids
-    ]  # fmt: skip
+    ]
     mentees = []
     for k in range(n_mentees):
         custody = draw(st.sampled_from(("custody", "community")))
-        mentees.append(draw(mentee_records(
-            id=f"E{k:02d}", lat=draw(lat), lon=draw(lon), languages=draw(_LOCAL_LANGS),
-            custody=custody,
-            prison=draw(st.sampled_from(_PRISON_POOL)) if custody == "custody" else None,
-            release_date=draw(dates) if custody == "custody" else None,
-            faith=draw(st.sampled_from([None, "christian", "muslim"])),
-            region=draw(st.sampled_from([None, "london", "kent"])),
-            exclude_mentors=tuple(draw(st.lists(st.sampled_from(mentor_ids), max_size=2,
-                                                unique=True))),
-        )))  # fmt: skip
+        mentees.append(
+            draw(
+                mentee_records(
+                    id=f"E{k:02d}",
+                    lat=draw(lat),
+                    lon=draw(lon),
+                    languages=draw(_LOCAL_LANGS),
+                    custody=custody,
+                    prison=draw(st.sampled_from(_PRISON_POOL)) if custody == "custody" else None,
+                    release_date=draw(dates) if custody == "custody" else None,
+                    faith=draw(st.sampled_from([None, "christian", "muslim"])),
+                    region=draw(st.sampled_from([None, "london", "kent"])),
+                    exclude_mentors=tuple(
+                        draw(st.lists(st.sampled_from(mentor_ids), max_size=2, unique=True))
+                    ),
+                )
+            )
+        )
     return mentees, mentors

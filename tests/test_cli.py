@@ -10,8 +10,11 @@ from matcher.cli import main
 
 
 def _files(d: Path) -> list[str]:
-    return [a for k in ("mentees", "mentors", "existing", "supervisors", "prisons")
-            for a in (f"--{k}", str(d / f"{k}.csv"))]  # fmt: skip
+    return [
+        a
+        for k in ("mentees", "mentors", "existing", "supervisors", "prisons")
+        for a in (f"--{k}", str(d / f"{k}.csv"))
+    ]
 
 
 def test_help_lists_every_command() -> None:
@@ -24,9 +27,7 @@ def test_help_lists_every_command() -> None:
 def test_validate_ok(caseload_dir: Path) -> None:
     result = CliRunner().invoke(main, ["validate", *_files(caseload_dir)])
     assert result.exit_code == 0, result.output
-    assert result.output == (
-        "valid: 3 mentees, 2 mentors, 1 existing, 1 supervisors, 1 prisons\n"
-    )
+    assert result.output == ("valid: 3 mentees, 2 mentors, 1 existing, 1 supervisors, 1 prisons\n")
 
 
 def test_validate_bad_input_exit_2_no_traceback(caseload_dir: Path) -> None:
@@ -46,13 +47,25 @@ def test_validate_bad_config(caseload_dir: Path, tmp_path: Path) -> None:
     cfg.write_text("[rules]\nmin_shared_slot = 1\n")
     result = CliRunner().invoke(main, ["validate", *_files(caseload_dir), "--config", str(cfg)])
     assert result.exit_code == 2
-    assert result.stderr == "error: c.toml: unknown key 'rules.min_shared_slot' (check the spelling)\n"
+    assert (
+        result.stderr == "error: c.toml: unknown key 'rules.min_shared_slot' (check the spelling)\n"
+    )
 
 
 def test_match_writes_all_outputs(caseload_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "o"
-    args = ["match", *_files(caseload_dir), "--as-of", "2026-01-05", "--out", str(out / "m.csv"),
-            "--json", str(out / "r.json"), "--report", str(out / "r.html")]  # fmt: skip
+    args = [
+        "match",
+        *_files(caseload_dir),
+        "--as-of",
+        "2026-01-05",
+        "--out",
+        str(out / "m.csv"),
+        "--json",
+        str(out / "r.json"),
+        "--report",
+        str(out / "r.html"),
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("matched ")
@@ -72,8 +85,12 @@ def test_match_bad_input_leaves_no_output(caseload_dir: Path, tmp_path: Path) ->
 def test_candidates_shortlist_explain(caseload_dir: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     pairs = tmp_path / "pairs.csv"
-    base = ["--mentees", str(caseload_dir / "mentees.csv"), "--mentors",
-            str(caseload_dir / "mentors.csv")]  # fmt: skip
+    base = [
+        "--mentees",
+        str(caseload_dir / "mentees.csv"),
+        "--mentors",
+        str(caseload_dir / "mentors.csv"),
+    ]
     r = runner.invoke(main, ["candidates", *base, "--as-of", "2026-01-05", "--out", str(pairs)])
     assert r.exit_code == 0, r.output
     header = pairs.read_text().splitlines()[0]
@@ -90,8 +107,10 @@ def test_candidates_shortlist_explain(caseload_dir: Path, tmp_path: Path) -> Non
 
 def test_generate_then_validate(tmp_path: Path) -> None:
     runner = CliRunner()
-    r = runner.invoke(main, ["generate", "--mentees", "60", "--mentors", "15", "--seed", "3",
-                             "--out", str(tmp_path)])  # fmt: skip
+    r = runner.invoke(
+        main,
+        ["generate", "--mentees", "60", "--mentors", "15", "--seed", "3", "--out", str(tmp_path)],
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(main, ["validate", *_files(tmp_path)])
     assert r.exit_code == 0, r.output

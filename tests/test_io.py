@@ -40,10 +40,13 @@ def _errors(call) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_valid_caseload_loads(caseload_dir: Path) -> None:
-    c = load_caseload(*(caseload_dir / f"{k}.csv" for k in
-                        ("mentees", "mentors", "existing", "supervisors", "prisons")))  # fmt: skip
-    assert c.counts() == {"mentees": 3, "mentors": 2, "existing": 1, "supervisors": 1,
-                          "prisons": 1}  # fmt: skip
+    c = load_caseload(
+        *(
+            caseload_dir / f"{k}.csv"
+            for k in ("mentees", "mentors", "existing", "supervisors", "prisons")
+        )
+    )
+    assert c.counts() == {"mentees": 3, "mentors": 2, "existing": 1, "supervisors": 1, "prisons": 1}
     assert c.mentees[1].languages == ("english", "welsh")
     assert c.mentees[1].release_date is not None
     assert c.warnings == ()
@@ -86,8 +89,9 @@ def test_every_error_reported_up_to_limit(caseload_dir: Path) -> None:
     text = p.read_text(encoding="utf-8").replace(",male,", ",robot,")
     p.write_text(text, encoding="utf-8")
     assert len(_errors(lambda: load_mentees(p))) == 2  # rows 1 and 3
-    lines = [text.splitlines()[0]] + [text.splitlines()[1].replace("E001", f"E{i:03}")
-                                      for i in range(30)]  # fmt: skip
+    lines = [text.splitlines()[0]] + [
+        text.splitlines()[1].replace("E001", f"E{i:03}") for i in range(30)
+    ]
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         load_mentees(p)
@@ -129,7 +133,7 @@ def test_negative_capacity_and_hours(caseload_dir: Path, value: str) -> None:
     text[1] = ",".join(cells)
     p.write_text("\n".join(text) + "\n", encoding="utf-8")
     errs = _errors(lambda: load_mentors(p))
-    assert f"mentors.csv row 1 (id M001): capacity must be >= 0; got '-1'" in errs
+    assert "mentors.csv row 1 (id M001): capacity must be >= 0; got '-1'" in errs
     assert f"mentors.csv row 1 (id M001): max_hours must be >= 0; got '{value}'" in errs
 
 
@@ -152,9 +156,13 @@ def test_impossible_or_malformed_date(caseload_dir: Path, bad: str) -> None:
 
 def test_existing_names_unknown_mentor(caseload_dir: Path) -> None:
     _edit(caseload_dir / "existing.csv", "X1,M002", "X1,M999")
-    errs = _errors(lambda: load_caseload(caseload_dir / "mentees.csv",
-                                         caseload_dir / "mentors.csv",
-                                         existing=caseload_dir / "existing.csv"))  # fmt: skip
+    errs = _errors(
+        lambda: load_caseload(
+            caseload_dir / "mentees.csv",
+            caseload_dir / "mentors.csv",
+            existing=caseload_dir / "existing.csv",
+        )
+    )
     assert errs == [
         "existing.csv row 1 (id X1): mentor_id names mentor M999, who is not in mentors.csv"
     ]
@@ -177,11 +185,16 @@ def test_exclusion_of_unknown_mentor_is_a_warning(caseload_dir: Path) -> None:
 
 def test_mentor_supervisor_must_exist_when_file_given(caseload_dir: Path) -> None:
     _edit(caseload_dir / "supervisors.csv", "S1,5", "S2,5")
-    errs = _errors(lambda: load_caseload(caseload_dir / "mentees.csv",
-                                         caseload_dir / "mentors.csv",
-                                         supervisors=caseload_dir / "supervisors.csv"))  # fmt: skip
-    assert errs == ["mentors.csv row 1 (id M001): supervisor names S1, who is not in "
-                    "supervisors.csv"]  # fmt: skip
+    errs = _errors(
+        lambda: load_caseload(
+            caseload_dir / "mentees.csv",
+            caseload_dir / "mentors.csv",
+            supervisors=caseload_dir / "supervisors.csv",
+        )
+    )
+    assert errs == [
+        "mentors.csv row 1 (id M001): supervisor names S1, who is not in supervisors.csv"
+    ]
 
 
 def test_not_utf8(caseload_dir: Path) -> None:
@@ -196,8 +209,9 @@ def test_custody_needs_prison_and_release(caseload_dir: Path) -> None:
     p = caseload_dir / "mentees.csv"
     _edit(p, "HMP1,2026-03-01", ",")
     (msg,) = _errors(lambda: load_mentees(p))
-    assert msg == ("mentees.csv row 2 (id E002): prison and release_date required when "
-                   "custody is 'custody'")  # fmt: skip
+    assert msg == (
+        "mentees.csv row 2 (id E002): prison and release_date required when custody is 'custody'"
+    )
 
 
 def test_ragged_row_and_wrong_extension(caseload_dir: Path, tmp_path: Path) -> None:
@@ -217,9 +231,15 @@ def test_missing_file() -> None:
 
 def test_json_input_and_errors(tmp_path: Path) -> None:
     p = tmp_path / "existing.json"
-    p.write_text(json.dumps([{"mentee_id": "A", "mentor_id": "M1", "hours": 1.5},
-                             {"mentee_id": "B", "mentor_id": "M1", "hours": -2},
-                             {"mentee_id": "C", "mentor_id": "M1", "colour": "red"}]))  # fmt: skip
+    p.write_text(
+        json.dumps(
+            [
+                {"mentee_id": "A", "mentor_id": "M1", "hours": 1.5},
+                {"mentee_id": "B", "mentor_id": "M1", "hours": -2},
+                {"mentee_id": "C", "mentor_id": "M1", "colour": "red"},
+            ]
+        )
+    )
     errs = _errors(lambda: load_existing(p))
     assert errs[0] == "existing.json row 2 (id B): hours must be >= 0; got '-2'"
     assert errs[1].startswith("existing.json row 3 (id C): colour is not a known field")
@@ -229,8 +249,9 @@ def test_json_input_and_errors(tmp_path: Path) -> None:
 
 @_ROUND_TRIP
 @given(mentees=mentee_records(), mentors=mentor_records(), prison=prison_records)
-def test_round_trip_csv_and_json(tmp_path: Path, mentees: Mentee, mentors: Mentor,
-                                 prison: Prison) -> None:  # fmt: skip
+def test_round_trip_csv_and_json(
+    tmp_path: Path, mentees: Mentee, mentors: Mentor, prison: Prison
+) -> None:
     for suffix in (".csv", ".json"):
         for record, model in ((mentees, Mentee), (mentors, Mentor), (prison, Prison)):
             path = tmp_path / f"{model.__name__}{suffix}"

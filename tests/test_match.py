@@ -39,10 +39,14 @@ def test_one_row_per_mentee_sorted_by_id() -> None:
 
 
 def test_match_explains_goals_and_planned_end() -> None:
-    mentee = make_mentee("E1", goals=("employment", "finance"), custody="custody",
-                         prison="HMP1", release_date=date(2026, 6, 30))  # fmt: skip
-    result = match([mentee], [make_mentor("M1", specialisms=("employment", "family"))],
-                   as_of=AS_OF)  # fmt: skip
+    mentee = make_mentee(
+        "E1",
+        goals=("employment", "finance"),
+        custody="custody",
+        prison="HMP1",
+        release_date=date(2026, 6, 30),
+    )
+    result = match([mentee], [make_mentor("M1", specialisms=("employment", "family"))], as_of=AS_OF)
     row = result.row("E1")
     assert row.shared_goals == ("employment",)
     assert row.signpost_goals == ("finance",)
@@ -55,16 +59,18 @@ def test_match_explains_goals_and_planned_end() -> None:
 def test_existing_relationship_counts_and_is_kept() -> None:
     mentees = [make_mentee("E1"), make_mentee("E2")]
     mentors = [make_mentor("M1", capacity=1), make_mentor("M2", capacity=1)]
-    result = match(mentees, mentors, existing=[Existing(mentee_id="E1", mentor_id="M1")],
-                   as_of=AS_OF)  # fmt: skip
+    result = match(
+        mentees, mentors, existing=[Existing(mentee_id="E1", mentor_id="M1")], as_of=AS_OF
+    )
     assert result.row("E1").status == "existing" and result.row("E1").mentor_id == "M1"
     assert result.row("E2").mentor_id == "M2"  # M1 is full with E1
 
 
 def test_existing_over_capacity_is_reported_not_an_error() -> None:
     existing = [Existing(mentee_id=f"X{i}", mentor_id="M1") for i in range(3)]
-    result = match([make_mentee("E1")], [make_mentor("M1", capacity=2)], existing=existing,
-                   as_of=AS_OF)  # fmt: skip
+    result = match(
+        [make_mentee("E1")], [make_mentor("M1", capacity=2)], existing=existing, as_of=AS_OF
+    )
     assert result.row("E1").status == "unmatched"
     assert any("M1" in w and "takes no one new" in w for w in result.warnings)
 
@@ -74,26 +80,36 @@ def test_coverage_first_prefers_more_matches_over_score() -> None:
     e1 = make_mentee("E1", goals=("family",))
     e2 = make_mentee("E2", goals=("employment",), lat=51.6)
     m1 = make_mentor("M1", capacity=1, specialisms=("family", "employment"), max_travel_km=30)
-    m2 = make_mentor("M2", capacity=1, specialisms=("health",),
-                     max_travel_km=5)  # fmt: skip
+    m2 = make_mentor("M2", capacity=1, specialisms=("health",), max_travel_km=5)
     result = match([e1, e2], [m1, m2], as_of=AS_OF)
     assert result.summary["counts"]["matched"] == 2
 
 
 def test_outputs_are_deterministic_and_complete(tmp_path: Path) -> None:
     rng = random.Random(4)
-    mentees = [make_mentee(f"E{i:02}", lat=51.5 + rng.uniform(-0.1, 0.1),
-                           goals=tuple(rng.sample(["employment", "finance", "family"], 2)))
-               for i in range(12)]  # fmt: skip
-    mentors = [make_mentor(f"M{j}", capacity=rng.randint(1, 3), lat=51.5 + rng.uniform(-0.1, 0.1))
-               for j in range(4)]  # fmt: skip
+    mentees = [
+        make_mentee(
+            f"E{i:02}",
+            lat=51.5 + rng.uniform(-0.1, 0.1),
+            goals=tuple(rng.sample(["employment", "finance", "family"], 2)),
+        )
+        for i in range(12)
+    ]
+    mentors = [
+        make_mentor(f"M{j}", capacity=rng.randint(1, 3), lat=51.5 + rng.uniform(-0.1, 0.1))
+        for j in range(4)
+    ]
     outs = []
     for k in range(2):
         result = match(mentees, mentors, as_of=AS_OF)
         write_matches_csv(tmp_path / f"m{k}.csv", result)
         write_result_json(tmp_path / f"r{k}.json", result)
-        outs.append(((tmp_path / f"m{k}.csv").read_bytes(), json.loads((tmp_path / f"r{k}.json")
-                                                                        .read_text())))  # fmt: skip
+        outs.append(
+            (
+                (tmp_path / f"m{k}.csv").read_bytes(),
+                json.loads((tmp_path / f"r{k}.json").read_text()),
+            )
+        )
     assert outs[0][0] == outs[1][0]
     for o in outs:
         o[1]["solver"].pop("seconds")
@@ -108,11 +124,23 @@ def test_outputs_are_deterministic_and_complete(tmp_path: Path) -> None:
 
 def test_shuffling_mentees_and_mentors_keeps_objective() -> None:
     rng = random.Random(7)
-    mentees = [make_mentee(f"E{i:02}", lat=51.5 + rng.uniform(-0.2, 0.2),
-                           contact_frequency=rng.choice(["weekly", "monthly"]))
-               for i in range(15)]  # fmt: skip
-    mentors = [make_mentor(f"M{j}", capacity=rng.randint(1, 3), lat=51.5 + rng.uniform(-0.2, 0.2),
-                           max_hours=rng.choice([2.0, 3.0, 6.0])) for j in range(5)]  # fmt: skip
+    mentees = [
+        make_mentee(
+            f"E{i:02}",
+            lat=51.5 + rng.uniform(-0.2, 0.2),
+            contact_frequency=rng.choice(["weekly", "monthly"]),
+        )
+        for i in range(15)
+    ]
+    mentors = [
+        make_mentor(
+            f"M{j}",
+            capacity=rng.randint(1, 3),
+            lat=51.5 + rng.uniform(-0.2, 0.2),
+            max_hours=rng.choice([2.0, 3.0, 6.0]),
+        )
+        for j in range(5)
+    ]
     base = match(mentees, mentors, as_of=AS_OF).solver
     rng.shuffle(mentees)
     rng.shuffle(mentors)
@@ -128,7 +156,9 @@ def _rounds(draw: st.DrawFn):  # type: ignore[no-untyped-def]
     n, m = draw(st.integers(1, 8)), draw(st.integers(1, 4))
     mentees = [
         make_mentee(
-            f"E{i}", lat=51.5 + draw(st.floats(-0.3, 0.3)), lon=-0.1,
+            f"E{i}",
+            lat=51.5 + draw(st.floats(-0.3, 0.3)),
+            lon=-0.1,
             goals=tuple(draw(st.lists(st.sampled_from(_GOALS), max_size=2, unique=True))),
             contact_frequency=draw(st.sampled_from(["weekly", "fortnightly", "monthly"])),
             risk=draw(st.sampled_from(["low", "medium", "high", "very_high"])),
@@ -141,8 +171,11 @@ def _rounds(draw: st.DrawFn):  # type: ignore[no-untyped-def]
     ]
     mentors = [
         make_mentor(
-            f"M{j}", lat=51.5 + draw(st.floats(-0.3, 0.3)), lon=-0.1,
-            capacity=draw(st.integers(0, 3)), max_hours=draw(st.sampled_from([0.5, 1.0, 2.0, 4.0])),
+            f"M{j}",
+            lat=51.5 + draw(st.floats(-0.3, 0.3)),
+            lon=-0.1,
+            capacity=draw(st.integers(0, 3)),
+            max_hours=draw(st.sampled_from([0.5, 1.0, 2.0, 4.0])),
             max_travel_km=draw(st.sampled_from([5.0, 20.0, 60.0])),
             max_risk=draw(st.sampled_from(["low", "medium", "high"])),
             gender=draw(st.sampled_from(["male", "female"])),
@@ -152,7 +185,9 @@ def _rounds(draw: st.DrawFn):  # type: ignore[no-untyped-def]
     ]
     existing = []
     if draw(st.booleans()) and n > 1:
-        existing = [Existing(mentee_id="E0", mentor_id="M0", hours=draw(st.sampled_from([0.5, 3.0])))]
+        existing = [
+            Existing(mentee_id="E0", mentor_id="M0", hours=draw(st.sampled_from([0.5, 3.0])))
+        ]
     supervisors = [Supervisor(id="S1", capacity=draw(st.integers(0, 3)))]
     return mentees, mentors, existing, supervisors
 
@@ -162,15 +197,18 @@ def _rounds(draw: st.DrawFn):  # type: ignore[no-untyped-def]
 def test_invariants_hold_for_any_round(case) -> None:  # type: ignore[no-untyped-def]
     mentees, mentors, existing, supervisors = case
     config = config_from_dict({"objective": {"spread_load": 0.01}})
-    result = match(mentees, mentors, config, existing=existing, supervisors=supervisors,
-                   as_of=AS_OF)  # fmt: skip
+    result = match(
+        mentees, mentors, config, existing=existing, supervisors=supervisors, as_of=AS_OF
+    )
     assert len(result.rows) == len(mentees)
     by_mentor = {m.id: m for m in mentors}
     by_mentee = {e.id: e for e in mentees}
     cands = result.candidates
     assert cands is not None
-    feasible = {(cands.mentee_arrays.ids[i], cands.mentor_arrays.ids[j])
-                for i, j in zip(cands.mentee, cands.mentor, strict=True)}  # fmt: skip
+    feasible = {
+        (cands.mentee_arrays.ids[i], cands.mentor_arrays.ids[j])
+        for i, j in zip(cands.mentee, cands.mentor, strict=True)
+    }
     seats = {m.id: 0 for m in mentors}
     hours = {m.id: 0.0 for m in mentors}
     for rel in existing:
@@ -191,7 +229,8 @@ def test_invariants_hold_for_any_round(case) -> None:  # type: ignore[no-untyped
                 assert m.gender == want
             new[r.mentor_id] += 1
             new_hours[r.mentor_id] += {"weekly": 2.0, "fortnightly": 1.0, "monthly": 0.5}[
-                e.contact_frequency]
+                e.contact_frequency
+            ]
         else:
             assert r.reason
     for mid, m in by_mentor.items():
