@@ -20,7 +20,7 @@ from matcher.errors import MatcherError, ParameterError
 from matcher.explain import explain_mentee, format_shortlist
 from matcher.generate import generate as generate_caseload
 from matcher.io import load_caseload
-from matcher.match import MatchResult, match, write_matches_csv, write_result_json
+from matcher.match import MatchResult, match_files, write_matches_csv, write_result_json
 from matcher.options import (
     as_of_option,
     caseload_options,
@@ -86,6 +86,10 @@ def validate(
     click.echo(f"valid: {counts}")
 
 
+def _day(as_of: Any) -> date | None:
+    return as_of.date() if as_of else None
+
+
 def _summary_line(result: MatchResult) -> str:
     c = result.summary["counts"]
     rate = result.summary["match_rate"]
@@ -100,35 +104,6 @@ def _summary_line(result: MatchResult) -> str:
     if s["status"] != "optimal":
         text += f" (gap {s['gap']:.2%})"
     return text
-
-
-def _round(
-    mentees: str,
-    mentors: str,
-    existing: str | None,
-    supervisors: str | None,
-    prisons: str | None,
-    config_path: str | None,
-    as_of: Any,
-) -> MatchResult:
-    config = load_config(config_path)
-    c = load_caseload(
-        mentees,
-        mentors,
-        existing,
-        supervisors,
-        prisons,
-        allow_unknown_columns=config.rules.allow_unknown_columns,
-    )
-    return match(
-        c.mentees,
-        c.mentors,
-        config,
-        existing=c.existing,
-        supervisors=c.supervisors,
-        prisons=c.prisons,
-        as_of=as_of.date() if as_of else None,
-    )
 
 
 @main.command("match")
@@ -151,7 +126,7 @@ def match_command(
     report: str | None,
 ) -> None:
     """Find the optimal assignment and explain every match and non-match."""
-    result = _round(mentees, mentors, existing, supervisors, prisons, config_path, as_of)
+    result = match_files(mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of))
     write_matches_csv(out, result)
     if json_path:
         write_result_json(json_path, result)
@@ -175,9 +150,7 @@ def candidates(
     c = load_caseload(
         mentees, mentors, prisons=prisons, allow_unknown_columns=config.rules.allow_unknown_columns
     )
-    cands = find_candidates(
-        c.mentees, c.mentors, config, as_of=as_of.date() if as_of else date.today()
-    )
+    cands = find_candidates(c.mentees, c.mentors, config, as_of=_day(as_of) or date.today())
     write_candidates(out, cands, c.mentees, c.mentors)
     click.echo(f"{cands.mentee.size} feasible pairs for {len(c.mentees)} mentees -> {out}")
 
@@ -209,9 +182,7 @@ def shortlist_command(
     mentee = next((m for m in c.mentees if m.id == mentee_id), None)
     if mentee is None:
         raise ParameterError(f"mentee {mentee_id} is not in {Path(mentees).name}")
-    result = shortlist(
-        mentee, c.mentors, config, k=k, existing=c.existing, as_of=as_of.date() if as_of else None
-    )
+    result = shortlist(mentee, c.mentors, config, k=k, existing=c.existing, as_of=_day(as_of))
     click.echo(format_shortlist(result), nl=False)
 
 
@@ -239,7 +210,7 @@ def explain_command(
     k: int,
 ) -> None:
     """Why this mentor, and how the next best candidates compare."""
-    result = _round(mentees, mentors, existing, supervisors, prisons, config_path, as_of)
+    result = match_files(mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of))
     click.echo(explain_mentee(result, mentee_id, k=k), nl=False)
 
 

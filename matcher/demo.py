@@ -7,8 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from matcher.config import Config
-from matcher.io import load_caseload
-from matcher.match import MatchResult, match, write_matches_csv, write_result_json
+from matcher.match import MatchResult, match_files, write_matches_csv, write_result_json
 from matcher.report import write_report
 
 __all__ = ["DEMO_AS_OF", "demo_files", "run_demo"]
@@ -34,20 +33,13 @@ def run_demo(out_dir: str | Path) -> tuple[MatchResult, dict[str, Path]]:
         The result and the files written.
     """
     files = demo_files()
-    caseload = load_caseload(
+    result = match_files(
         files["mentees"],
         files["mentors"],
         files["existing"],
         files["supervisors"],
         files["prisons"],
-    )
-    result = match(
-        caseload.mentees,
-        caseload.mentors,
         Config(),
-        existing=caseload.existing,
-        supervisors=caseload.supervisors,
-        prisons=caseload.prisons,
         as_of=DEMO_AS_OF,
     )
     out = Path(out_dir)

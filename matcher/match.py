@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 
 from matcher.candidates import Candidates, find_candidates
-from matcher.config import Config
+from matcher.config import Config, load_config
 from matcher.errors import ParameterError
 from matcher.explain import RoundState, explain_unmatched, strongest_criteria
-from matcher.io import atomic_writer
+from matcher.io import atomic_writer, load_caseload
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.registry import CRITERION_NAMES
 from matcher.solve import SolveResult, solve
@@ -34,6 +34,7 @@ __all__ = [
     "add_months",
     "result_dict",
     "match",
+    "match_files",
     "write_matches_csv",
     "write_result_json",
 ]
@@ -270,6 +271,42 @@ def match(
         result,
         mentees,
         mentors,
+    )
+
+
+def match_files(
+    mentees: str | Path,
+    mentors: str | Path,
+    existing: str | Path | None = None,
+    supervisors: str | Path | None = None,
+    prisons: str | Path | None = None,
+    config: str | Path | Config | None = None,
+    as_of: date | None = None,
+) -> MatchResult:
+    """Load a round's files (and config path), validate them and run :func:`match`.
+
+    Raises
+    ------
+    InputError, ConfigError
+        Bad input, each problem naming file, row and field.
+    """
+    cfg = config if isinstance(config, Config) else load_config(config)
+    c = load_caseload(
+        mentees,
+        mentors,
+        existing,
+        supervisors,
+        prisons,
+        allow_unknown_columns=cfg.rules.allow_unknown_columns,
+    )
+    return match(
+        c.mentees,
+        c.mentors,
+        cfg,
+        existing=c.existing,
+        supervisors=c.supervisors,
+        prisons=c.prisons,
+        as_of=as_of,
     )
 
 
