@@ -103,6 +103,8 @@ def _summary_line(result: MatchResult) -> str:
     )
     if s["status"] != "optimal":
         text += f" (gap {s['gap']:.2%})"
+    if s["pruned"]:
+        text += " over each mentee's best candidates only (pruned)"
     return text
 
 

@@ -131,6 +131,9 @@ class SolverConfig(_Section):
     workers: int = Field(
         1, ge=1, le=64, description="CP-SAT workers; 1 is deterministic, more is faster"
     )
+    max_candidates_per_mentee: int = Field(
+        0, ge=0, description="0 keeps every feasible pair (exact); k keeps each mentee's best k"
+    )
     cp_sat: dict[str, Any] = Field(
         default_factory=dict, description="extra CP-SAT parameters, passed as given"
     )

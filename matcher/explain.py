@@ -111,6 +111,10 @@ def candidate_outcomes(
     return out
 
 
+def _all(n: int) -> str:
+    return {1: "the only", 2: "both"}.get(n, f"all {n}")
+
+
 def _taker(j: int, result: SolveResult, cands: Candidates, to_match: Sequence[Mentee]) -> str:
     takers = np.flatnonzero(result.mentor_of == j)
     if not takers.size:
@@ -171,16 +175,23 @@ def explain_unmatched(
     noun = "candidate" if n == 1 else "candidates"
     if len(counts) == 1:
         kind = next(iter(counts))
-        head = f"{'the only' if n == 1 else f'all {n}'} {noun} {_LIMIT_WORDS[kind]}"
+        head = f"{_all(n)} {noun} {_LIMIT_WORDS[kind]}"
         rule: str = kind
     else:
         parts = ", ".join(f"{c} {_LIMIT_WORDS[k]}" for k, c in counts.items())
-        head, rule = f"all {n} {noun} taken ({parts})", "competition"
-    tail = (
-        f"best candidate {mentors[best].id} {_taker(best, result, cands, to_match)}"
-        if best_kind == "capacity"
-        else f"best candidate {mentors[best].id} {_LIMIT_WORDS[best_kind]}"
-    )
+        head, rule = f"{_all(n)} {noun} taken ({parts})", "competition"
+    m = mentors[best]
+    if best_kind == "capacity":
+        tail = f"best candidate {m.id} {_taker(best, result, cands, to_match)}"
+    elif best_kind == "hours":
+        left = max(m.max_hours - hours_used[best] - state.new_hours[best], 0.0)
+        need = float(cands.mentee_arrays.support_hours[i])
+        tail = (
+            f"best candidate {m.id} has {left:g} of {m.max_hours:g} weekly hours left; "
+            f"needs {need:g}"
+        )
+    else:
+        tail = f"best candidate {m.id}'s supervisor {m.supervisor} oversees all they can"
     return rule, f"{head}; {tail}"
 
 

@@ -207,7 +207,8 @@ def match(
             f"({sup_used[g]} of {sup_cap[g]}); their mentors take no one new"
         )
 
-    cands = find_candidates(to_match, mentors, config, as_of=as_of)
+    prune = config.solver.max_candidates_per_mentee
+    cands = find_candidates(to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None)
     ma = cands.mentee_arrays
     result = solve(
         cands.mentee,
@@ -246,7 +247,7 @@ def match(
     order = sorted(range(len(mentees)), key=lambda i: mentees[i].id)
     by_id = {r.mentee_id: r for r in rows}
     ordered = tuple(by_id[mentees[i].id] for i in order)
-    summary = _summary(mentees, mentors, ordered, cands, seats_used, result)
+    summary = _summary(mentees, mentors, ordered, cands, seats_used, result, len(existing))
     solver_info = {
         "status": result.status,
         "method": result.method,
@@ -257,7 +258,8 @@ def match(
         "total_score": round(float(result.total_score), 6),
         "components": int(result.n_components),
         "score_resolution": int(result.score_resolution),
-        "pruned": bool(result.pruned),
+        # Opt-in pruning: "optimal" then means optimal over each mentee's best k pairs.
+        "pruned": bool(result.pruned) or prune > 0,
         "seconds": round(float(result.seconds), 3),
     }
     return MatchResult(
@@ -475,6 +477,7 @@ def _summary(
     cands: Candidates,
     seats_used: np.ndarray,
     result: SolveResult,
+    n_existing: int,
 ) -> dict[str, Any]:
     by_id = {m.id: m for m in mentees}
     active = [r for r in rows if r.status != "existing"]
@@ -506,7 +509,9 @@ def _summary(
             "to_match": len(active),
             "matched": len(matched),
             "unmatched": len(active) - len(matched),
-            "existing": len(rows) - len(active),
+            # Every running relationship is kept; only some have their mentee in this file.
+            "existing": n_existing,
+            "existing_in_mentees_file": len(rows) - len(active),
             "mentors": len(mentors),
             "candidate_pairs": int(cands.mentee.size),
         },

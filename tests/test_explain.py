@@ -80,3 +80,12 @@ def test_prison_clearance_required_rule() -> None:
     mentee = make_mentee("E1", custody="custody", prison="HMP9", release_date=date(2026, 5, 1))
     row = match([mentee], [make_mentor("M1", prisons=("HMP1",))], config, as_of=AS_OF).row("E1")
     assert row.status == "unmatched" and "prison" in row.reason
+
+
+def test_hours_reason_says_what_is_left_and_needed() -> None:
+    a, b = make_mentee("E1", priority=2), make_mentee("E2", priority=1)  # weekly: 2 h each
+    row = match([a, b], [make_mentor("M1", capacity=2, max_hours=3.0)], as_of=AS_OF).row("E2")
+    assert row.reason == (
+        "the only candidate out of weekly hours; "
+        "best candidate M1 has 1 of 3 weekly hours left; needs 2"
+    )

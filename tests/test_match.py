@@ -241,3 +241,15 @@ def test_invariants_hold_for_any_round(case) -> None:  # type: ignore[no-untyped
     sup_new = sum(new[m.id] for m in mentors if m.supervisor == "S1")
     if sup_new:
         assert sup_total + sup_new <= supervisors[0].capacity
+
+
+def test_pruning_is_opt_in_and_reported() -> None:
+    mentees = [make_mentee(f"E{i}") for i in range(3)]
+    mentors = [make_mentor(f"M{j}", capacity=1) for j in range(3)]
+    exact = match(mentees, mentors, as_of=AS_OF)
+    assert exact.solver["pruned"] is False
+    assert exact.summary["counts"]["candidate_pairs"] == 9
+    config = config_from_dict({"solver": {"max_candidates_per_mentee": 1}})
+    pruned = match(mentees, mentors, config, as_of=AS_OF)
+    assert pruned.solver["pruned"] is True
+    assert pruned.summary["counts"]["candidate_pairs"] == 3
