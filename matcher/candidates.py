@@ -18,15 +18,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
 
 from matcher.arrays import (
     EARTH_RADIUS_KM,
+    GENDER_ANY,
+    STRENGTH_PREFERRED,
     STRENGTH_REQUIRED,
+    UNDISCLOSED_ETHNICITY,
     MenteeArrays,
     MentorArrays,
     existing_load,
@@ -48,6 +49,7 @@ from matcher.errors import ParameterError
 from matcher.io import PathLike, atomic_writer
 from matcher.models import Existing, Mentee, Mentor
 from matcher.registry import CRITERION_NAMES
+from matcher.vocab import ETHNICITIES, GENDERS
 
 __all__ = [
     "RULES",
@@ -63,15 +65,8 @@ __all__ = [
 ]
 
 Mask = npt.NDArray[np.bool_]
-G = TypeVar("G", bound=np.generic)
 
-# Relative slack on the chord radius of the k-d tree pre-filter; the exact haversine
-# test afterwards decides, so the slack only has to cover rounding.
-_CHORD_SLACK = 1e-9
 _GRID_BITS = 31  # steps 0 ..= SCORE_GRID
-# Mentors are split into this many bands of similar reach, so each band's search
-# radius (its largest reach) is close to every member's own reach.
-_REACH_BANDS = 8
 
 
 # --- hard rules ----------------------------------------------------------------------------
@@ -209,34 +204,50 @@ def _exclusion_keys(me: MenteeArrays, mo: MentorArrays) -> npt.NDArray[np.int64]
 # --- batch candidates --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
 class Candidates:
-    """Every feasible pair of a round with its scores.
+    """Every feasible pair of a round with its score; criteria and distances on demand.
+
+    Stored per pair: ``mentee`` and ``mentor`` (int32) and ``score_steps`` (uint32), i.e.
+    12 bytes. Everything else is recomputed from the arrays when asked for.
 
     Attributes
     ----------
     mentee, mentor : ndarray of int32
         Index of each pair's mentee / mentor in the sequences given.
+    score_steps : ndarray of uint32
+        ``SCORE_GRID · (1 − score)``: the score exactly, as grid steps below 1.
     score : ndarray of float64
-        Weighted score in [0, 1].
-    criteria : dict of str to ndarray of float32
+        Weighted score in [0, 1] (computed from ``score_steps`` on first access, cached).
+    criteria : mapping of str to ndarray of float32
         Each criterion's score, registry order; all-NaN for a criterion of weight 0.
+        Computed for every pair on first access and cached (``criteria_at`` for a few).
     distance_km : ndarray of float32
-        Haversine distance from the mentor's home to the mentee's (release) address.
+        Haversine distance from the mentor's home to the mentee's (release) address
+        (computed on first access, cached).
     mentee_arrays, mentor_arrays : MenteeArrays, MentorArrays
         The columnar views the pairs index into.
+    config : Config
+        The config the pairs were scored with.
 
     Pairs are ordered by mentee index, then score descending, then mentor id, whatever
     the order of the input rows.
     """
 
-    mentee: npt.NDArray[np.int32]
-    mentor: npt.NDArray[np.int32]
-    score: npt.NDArray[np.float64]
-    criteria: dict[str, npt.NDArray[np.float32]]
-    distance_km: npt.NDArray[np.float32]
-    mentee_arrays: MenteeArrays
-    mentor_arrays: MentorArrays
+    def __init__(
+        self,
+        mentee: npt.NDArray[np.int32],
+        mentor: npt.NDArray[np.int32],
+        score_steps: npt.NDArray[np.uint32],
+        mentee_arrays: MenteeArrays,
+        mentor_arrays: MentorArrays,
+        config: Config,
+    ) -> None:
+        self.mentee = mentee
+        self.mentor = mentor
+        self.score_steps = score_steps
+        self.mentee_arrays = mentee_arrays
+        self.mentor_arrays = mentor_arrays
+        self.config = config
 
     def __len__(self) -> int:
         return len(self.mentee)
@@ -247,120 +258,450 @@ class Candidates:
         n = len(self.mentee_arrays)
         return np.searchsorted(self.mentee, np.arange(n + 1)).astype(np.int64)
 
+    @cached_property
+    def score(self) -> npt.NDArray[np.float64]:
+        """Weighted score of each pair, float64 (bit for bit ``score_pairs``)."""
+        return _steps_to_score(self.score_steps)
 
-def _chord(km: npt.NDArray[np.float64] | float) -> npt.NDArray[np.float64]:
-    """Chord length on the unit sphere of a great-circle distance (capped at a diameter)."""
-    half_angle = np.minimum(np.asarray(km, dtype=np.float64) / (2 * EARTH_RADIUS_KM), np.pi / 2)
-    return 2.0 * np.sin(half_angle)
+    def _pairs(self, rows: npt.NDArray[np.integer]) -> Pairs:
+        me, mo = self.mentee_arrays, self.mentor_arrays
+        i, j = self.mentee[rows], self.mentor[rows]
+        d = haversine_km(me.lat[i], me.lon[i], me.cos_lat[i], mo.lat[j], mo.lon[j], mo.cos_lat[j])
+        return Pairs(me, mo, i, j, d, self.config)
+
+    def criteria_at(self, pairs: npt.NDArray[np.integer]) -> dict[str, npt.NDArray[np.float32]]:
+        """Criterion scores of the pairs at positions ``pairs`` (registry order).
+
+        The same values, bit for bit, as ``criteria[name][pairs]``, without computing
+        them for every pair. A criterion of weight 0 is an all-NaN broadcast.
+        """
+        rows = np.asarray(pairs, dtype=np.int64).reshape(-1)
+        return score_pairs(self._pairs(rows))[1]
+
+    def distance_at(self, pairs: npt.NDArray[np.integer]) -> npt.NDArray[np.float64]:
+        """Haversine distance (km, float64) of the pairs at positions ``pairs``."""
+        return self._pairs(np.asarray(pairs, dtype=np.int64).reshape(-1)).distance_km
+
+    @cached_property
+    def criteria(self) -> dict[str, npt.NDArray[np.float32]]:
+        """Every pair's criterion scores, computed in blocks on first access."""
+        n = len(self)
+        weights = self.config.weight_vector()
+        out: dict[str, npt.NDArray[np.float32]] = {}
+        for name, w in weights.items():
+            out[name] = (
+                np.empty(n, dtype=np.float32)
+                if w > 0
+                else np.broadcast_to(np.float32(np.nan), (n,))
+            )
+        for lo in range(0, n, _CRITERIA_BLOCK):
+            rows = np.arange(lo, min(n, lo + _CRITERIA_BLOCK), dtype=np.int64)
+            for name, values in self.criteria_at(rows).items():
+                if weights[name] > 0:
+                    out[name][lo : lo + len(rows)] = values
+        return out
+
+    @cached_property
+    def distance_km(self) -> npt.NDArray[np.float32]:
+        """Every pair's distance (float32 km), computed in blocks on first access."""
+        n = len(self)
+        out = np.empty(n, dtype=np.float32)
+        for lo in range(0, n, _CRITERIA_BLOCK):
+            rows = np.arange(lo, min(n, lo + _CRITERIA_BLOCK), dtype=np.int64)
+            out[lo : lo + len(rows)] = self.distance_at(rows)
+        return out
+
+
+_CRITERIA_BLOCK = 1 << 20
+
+
+def _steps_to_score(steps: npt.NDArray[np.unsignedinteger]) -> npt.NDArray[np.float64]:
+    out = np.subtract(SCORE_GRID, steps, dtype=np.float64)
+    out /= SCORE_GRID
+    return out
+
+
+# --- spatial join: a latitude/longitude grid --------------------------------------------
+
+# Target cell side, km. Mentors are listed in every cell their reach may touch, so the
+# pairs looked at exceed the pairs in reach by roughly (1 + cell / reach)².
+_CELL_KM = 4.0
+_SLACK = 1e-9
 
 
 @dataclass(frozen=True)
-class _Band:
-    tree: cKDTree
+class _Grid:
+    """Cells of a lat/lon grid, each with the mentors whose reach may touch it."""
+
+    lat0: float
+    lon0: float
+    dlat: float
+    dlon: float
+    n_rows: int
+    n_cols: int
+    ptr: npt.NDArray[np.int64]  # cell c's mentors: mentors[ptr[c]:ptr[c + 1]]
     mentors: npt.NDArray[np.int32]
-    radius: float
+
+    def cell(self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+        r = np.clip(np.floor((lat - self.lat0) / self.dlat), 0, self.n_rows - 1).astype(np.int64)
+        c = np.clip(np.floor((lon - self.lon0) / self.dlon), 0, self.n_cols - 1).astype(np.int64)
+        return r * self.n_cols + c
 
 
-def _reach_bands(mo: MentorArrays) -> list[_Band]:
-    order = np.argsort(mo.reach_km, kind="stable").astype(np.int32)
-    chord = _chord(mo.reach_km) * (1 + _CHORD_SLACK) + _CHORD_SLACK
-    bands = []
-    for part in np.array_split(order, min(_REACH_BANDS, max(len(order), 1))):
-        if len(part):
-            bands.append(_Band(cKDTree(mo.xyz[part]), part, float(chord[part].max())))
-    return bands
+def _build_grid(me: MenteeArrays, mo: MentorArrays) -> _Grid:
+    """Grid over the mentees' bounding box; a conservative mentor → cells cover.
+
+    A mentor is listed in a cell when a lower bound of the haversine term
+    ``sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2)`` from its home to the cell is within its
+    reach (the smallest latitude and longitude gaps, the smallest cosine over the cell),
+    so no pair in reach is ever missed; the exact test comes later.
+    """
+    R = EARTH_RADIUS_KM
+    lat_lo, lat_hi = float(me.lat.min()), float(me.lat.max())
+    lon_lo, lon_hi = float(me.lon.min()), float(me.lon.max())
+    max_abs = min(max(abs(lat_lo), abs(lat_hi)), np.radians(89.0))
+    dlat = _CELL_KM / R
+    dlon = _CELL_KM / (R * np.cos(max_abs))
+    n_rows = int(np.floor((lat_hi - lat_lo) / dlat)) + 1
+    n_cols = int(np.floor((lon_hi - lon_lo) / dlon)) + 1
+    # Keep the grid bounded (sparse far-flung caseloads): coarser cells, same guarantees.
+    while n_rows * n_cols > 4_000_000:
+        dlat, dlon = dlat * 2, dlon * 2
+        n_rows = int(np.floor((lat_hi - lat_lo) / dlat)) + 1
+        n_cols = int(np.floor((lon_hi - lon_lo) / dlon)) + 1
+    # Mentor boxes: rows within reach in latitude, columns within reach in longitude.
+    ang = np.minimum(mo.reach_km / R * (1 + _SLACK) + _SLACK, np.pi)
+    r_lo = np.floor((mo.lat - ang - lat_lo) / dlat).astype(np.int64)
+    r_hi = np.floor((mo.lat + ang - lat_lo) / dlat).astype(np.int64)
+    far_lat = np.minimum(np.abs(mo.lat) + ang, np.pi / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.sin(ang / 2) / np.cos(far_lat)
+    dlam = np.where(s < 1, 2 * np.arcsin(np.minimum(s, 1)), np.inf) * (1 + _SLACK) + _SLACK
+    whole = (dlam >= np.pi) | (mo.lon - dlam < -np.pi) | (mo.lon + dlam > np.pi)
+    with np.errstate(invalid="ignore"):
+        c_lo = np.where(whole, 0, np.floor((mo.lon - dlam - lon_lo) / dlon)).astype(np.int64)
+        c_hi = np.where(whole, n_cols - 1, np.floor((mo.lon + dlam - lon_lo) / dlon)).astype(
+            np.int64
+        )
+    r_lo, r_hi = np.clip(r_lo, 0, n_rows - 1), np.clip(r_hi, 0, n_rows - 1)
+    c_lo, c_hi = np.clip(c_lo, 0, n_cols - 1), np.clip(c_hi, 0, n_cols - 1)
+    inside = (mo.lat + ang >= lat_lo) & (mo.lat - ang <= lat_hi)
+    inside &= whole | ((mo.lon + dlam >= lon_lo) & (mo.lon - dlam <= lon_hi))
+    js = np.flatnonzero(inside)
+    nr = (r_hi - r_lo + 1)[js]
+    nc = (c_hi - c_lo + 1)[js]
+    size = nr * nc
+    total = int(size.sum())
+    owner = np.repeat(js, size)
+    k = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(size) - size, size)
+    nc_rep = np.repeat(nc, size)
+    row = r_lo[owner] + k // nc_rep
+    col = c_lo[owner] + k % nc_rep
+    del k, nc_rep
+    # Lower bound of the haversine term between the mentor and any point of the cell.
+    cell_lat_lo = lat_lo + row * dlat
+    cell_lat_hi = cell_lat_lo + dlat
+    cell_lon_lo = lon_lo + col * dlon
+    cell_lon_hi = cell_lon_lo + dlon
+    mlat, mlon = mo.lat[owner], mo.lon[owner]
+    gap_lat = np.maximum(np.maximum(cell_lat_lo - mlat, mlat - cell_lat_hi), 0.0)
+    gap_lon = np.maximum(np.maximum(cell_lon_lo - mlon, mlon - cell_lon_hi), 0.0)
+    gap_lon = np.where(whole[owner], 0.0, np.minimum(gap_lon, np.pi))
+    cos_cell = np.cos(np.minimum(np.maximum(np.abs(cell_lat_lo), np.abs(cell_lat_hi)), np.pi / 2))
+    h = np.sin(gap_lat / 2) ** 2 + mo.cos_lat[owner] * cos_cell * np.sin(gap_lon / 2) ** 2
+    keep = h * (1 - 1e-6) <= np.sin(ang[owner] / 2) ** 2 + 1e-15
+    cells = (row * n_cols + col)[keep]
+    owner = owner[keep]
+    order = np.argsort(cells, kind="stable")
+    cells, owner = cells[order], owner[order]
+    ptr = np.searchsorted(cells, np.arange(n_rows * n_cols + 1)).astype(np.int64)
+    return _Grid(lat_lo, lon_lo, dlat, dlon, n_rows, n_cols, ptr, owner.astype(np.int32))
+
+
+# --- fused rules and score ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Kernel:
+    """Everything per round the chunk kernel needs: codes, lookup tables, term tables."""
+
+    mentor_class: npt.NDArray[np.int32]  # per mentor
+    mentee_offset: npt.NDArray[np.int64]  # per mentee: class row offset into `table`
+    table: npt.NDArray[np.uint8]  # bit 0 rules hold; 1, 2, 3 gender/ethnicity/lived met
+    mentee_lang: npt.NDArray[np.uint64] | None  # one-word language masks, else None
+    mentor_lang: npt.NDArray[np.uint64] | None
+    slots_code: npt.NDArray[np.int32]  # per mentee: row of the availability table
+    terms: dict[str, npt.NDArray[np.float64]]  # w · s for each discrete criterion code
+    total: float
+    weights: dict[str, float]
+    inv_rank: npt.NDArray[np.int32]
+
+
+_FUSED = ("mentee_gender", "mentor_gender", "risk", "ethnicity", "lived_experience",
+          "language", "faith", "availability", "distance")  # fmt: skip
+
+
+def _class_table(me: MenteeArrays, mo: MentorArrays) -> tuple[
+    npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.uint8]
+]:
+    """Rules and wishes that depend only on a few small codes, as one lookup table.
+
+    A mentor's class packs (gender, own mentee-gender requirement, ethnicity, lived
+    experience, max risk); a mentee's packs the matching wishes. ``table[class row +
+    mentor class]`` holds the five rules' verdict and three preferred-wish outcomes,
+    evaluated once per (mentee class, mentor class) with the same tests as the rules.
+    """
+    ng, ne, nr = len(GENDERS), len(ETHNICITIES), 4
+    g = np.arange(ng)[:, None, None, None, None]
+    mg = (np.arange(ng + 1) - 1)[None, :, None, None, None]
+    e = np.arange(ne)[None, None, :, None, None]
+    lived = np.arange(2)[None, None, None, :, None].astype(bool)
+    max_risk = np.arange(nr)[None, None, None, None, :]
+    n_mc = ng * (ng + 1) * ne * 2 * nr
+    mentor_class = (
+        (((mo.gender.astype(np.int32) * (ng + 1) + (mo.mentee_gender + 1)) * ne + mo.ethnicity)
+         * 2 + mo.lived_experience) * nr + mo.max_risk
+    ).astype(np.int32)  # fmt: skip
+    cols = [me.gender, me.gender_target, me.gender_strength, me.ethnicity,
+            me.ethnicity_strength, me.lived_strength, me.risk]  # fmt: skip
+    code = np.zeros(len(me), dtype=np.int64)
+    for c in cols:
+        code = code * 16 + (c.astype(np.int64) + 2)
+    uniq, inverse = np.unique(code, return_inverse=True)
+    attrs = []
+    rest = uniq.copy()
+    for _ in cols:
+        attrs.append(rest % 16 - 2)
+        rest //= 16
+    risk, l_str, e_str, me_e, g_str, target, me_g = (a[:, None, None, None, None, None]
+                                                      for a in attrs)  # fmt: skip
+    gmet = (target == GENDER_ANY) | (g == target)
+    emet = (me_e == e) & (me_e != UNDISCLOSED_ETHNICITY)
+    ok = ((mg < 0) | (mg == me_g)) & ((g_str != STRENGTH_REQUIRED) | gmet) & (risk <= max_risk)
+    ok = ok & ((e_str != STRENGTH_REQUIRED) | emet) & ((l_str != STRENGTH_REQUIRED) | lived)
+    bits = ok.astype(np.uint8)
+    bits = bits | (((g_str != STRENGTH_PREFERRED) | gmet).astype(np.uint8) << 1)
+    bits = bits | (((e_str != STRENGTH_PREFERRED) | emet).astype(np.uint8) << 2)
+    bits = bits | (((l_str != STRENGTH_PREFERRED) | lived).astype(np.uint8) << 3)
+    table = np.ascontiguousarray(np.broadcast_to(bits, (len(uniq), ng, ng + 1, ne, 2, nr)))
+    offset = inverse.reshape(-1).astype(np.int64) * n_mc
+    return mentor_class, offset, table.reshape(-1)
+
+
+def _term(w: float, s: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    # Exactly what score_pairs adds for a criterion: w * float64(float32 score).
+    return w * s.astype(np.float64)
+
+
+def _kernel(me: MenteeArrays, mo: MentorArrays, config: Config) -> _Kernel:
+    weights = config.weight_vector()
+    sc = config.scoring
+    terms: dict[str, npt.NDArray[np.float64]] = {}
+    # goals: code n_goals * 9 + covered (uint8 arithmetic as in the scorer).
+    n, cov = np.meshgrid(np.arange(9, dtype=np.uint8), np.arange(9, dtype=np.uint8), indexing="ij")
+    terms["goals"] = _term(
+        weights["goals"], np.where(n == 0, 1.0, cov / np.maximum(n, 1)).astype(np.float32)
+    ).reshape(-1)
+    # expectations: code (short frequency steps * 9 + shared modes) * 9 + n_modes.
+    short, pm, nm = np.meshgrid(np.arange(3, dtype=np.int8), np.arange(9, dtype=np.uint8),
+                                np.arange(9, dtype=np.uint8), indexing="ij")  # fmt: skip
+    with np.errstate(divide="ignore", invalid="ignore"):
+        freq = np.float64(sc.frequency_shortfall) ** short
+        exp = (0.5 * (freq + pm / nm)).astype(np.float32)
+    terms["expectations"] = _term(weights["expectations"], exp).reshape(-1)
+    one = np.float32(1.0)
+    for name in ("gender", "ethnicity", "faith", "lived_experience"):
+        terms[name] = _term(weights[name], np.array([0.0, one], dtype=np.float32))
+    lang = np.where(np.array([False, True]), 1.0, sc.secondary_language).astype(np.float32)
+    terms["language"] = _term(weights["language"], lang)
+    needed, slots_code = np.unique(me.slots_needed, return_inverse=True)
+    shared = np.arange(33, dtype=np.uint8)
+    avail = np.minimum(1.0, shared[None, :] / needed[:, None]).astype(np.float32)
+    terms["availability"] = _term(weights["availability"], avail).reshape(-1)
+    # through the gate: code custody * (1 + cleared * 2 + near), 0 = community.
+    ttg = np.array([1.0, 0.0, 0.5, 0.5, 1.0], dtype=np.float32)
+    terms["through_the_gate"] = _term(weights["through_the_gate"], ttg)
+    ttg_check = np.array([0.5 * c + 0.5 * nr for c in (False, True) for nr in (False, True)],
+                         dtype=np.float32)  # fmt: skip
+    assert np.array_equal(ttg[1:], ttg_check)
+    mentor_class, offset, table = _class_table(me, mo)
+    one_word = me.languages.shape[1] == 1 and mo.languages.shape[1] == 1
+    inv_rank = np.empty(len(mo), dtype=np.int32)
+    inv_rank[mo.rank] = np.arange(len(mo), dtype=np.int32)
+    return _Kernel(
+        mentor_class=mentor_class, mentee_offset=offset, table=table,
+        mentee_lang=me.languages[:, 0].copy() if one_word else None,
+        mentor_lang=mo.languages[:, 0].copy() if one_word else None,
+        slots_code=slots_code.reshape(-1).astype(np.int32) * 33, terms=terms,
+        total=sum(w for w in weights.values() if w > 0), weights=weights, inv_rank=inv_rank,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class _Chunk:
-    i: npt.NDArray[np.int32]
+    counts: npt.NDArray[np.int64]  # pairs kept per mentee of the chunk
     j: npt.NDArray[np.int32]
-    score: npt.NDArray[np.float64]
-    distance: npt.NDArray[np.float32]
-    criteria: dict[str, npt.NDArray[np.float32]]
+    steps: npt.NDArray[np.uint32]
 
 
 def _chunk_pairs(
     me: MenteeArrays,
     mo: MentorArrays,
     config: Config,
-    bands: list[_Band],
-    chord_reach: npt.NDArray[np.float64],
+    grid: _Grid,
+    cells: npt.NDArray[np.int64],
+    kern: _Kernel,
     keys: npt.NDArray[np.int64],
     max_per_mentee: int | None,
     start: int,
     stop: int,
 ) -> _Chunk:
     """Feasible, scored and sorted pairs of mentees ``start:stop``."""
-    tree = cKDTree(me.xyz[start:stop])
-    parts_i, parts_j = [], []
-    for band in bands:
-        # C++ dual-tree join; returns (mentee-in-chunk, mentor-in-band, chord) records.
-        hits = tree.sparse_distance_matrix(band.tree, band.radius, output_type="ndarray")
-        j = band.mentors[hits["j"]]
-        near = hits["v"] <= chord_reach[j]
-        parts_i.append(hits["i"][near].astype(np.int32) + np.int32(start))
-        parts_j.append(j[near])
-        del hits, j, near
-    i = np.concatenate(parts_i) if parts_i else np.zeros(0, np.int32)
-    j = np.concatenate(parts_j) if parts_j else np.zeros(0, np.int32)
-    del parts_i, parts_j
+    n_local = stop - start
+    lo, hi = grid.ptr[cells[start:stop]], grid.ptr[cells[start:stop] + 1]
+    counts = hi - lo
+    total = int(counts.sum())
+    i = np.repeat(np.arange(start, stop, dtype=np.int32), counts)
+    pos = np.arange(total, dtype=np.int64)
+    pos += np.repeat(lo - (np.cumsum(counts) - counts), counts)
+    j = grid.mentors[pos]
+    del pos
+    # --- hard rules, cheapest and most selective first ---
+    tab = kern.table[kern.mentee_offset[i] + kern.mentor_class[j]]
+    ok = (tab & 1).view(bool)
+    if kern.mentee_lang is not None and kern.mentor_lang is not None:
+        ok &= (kern.mentee_lang[i] & kern.mentor_lang[j]) != 0
+    else:
+        ok &= overlap(me.languages, i, mo.languages, j)
+    shared = popcount(me.slots[i] & mo.slots[j])
+    need = config.rules.min_shared_slots
+    if need > 0:
+        ok &= shared >= need
+    f_str = me.faith_strength[start:stop]
+    any_faith = bool(np.any(f_str != 0))
+    if np.any(f_str == STRENGTH_REQUIRED):
+        f = me.faith[i]
+        ok &= (me.faith_strength[i] != STRENGTH_REQUIRED) | ((f >= 0) & (f == mo.faith[j]))
     nan = np.zeros(0, dtype=np.float64)
-    ok = np.ones(len(i), dtype=bool)
     for rule in active_rules(config):
-        if rule.name == "distance":
-            continue
-        ok &= rule.test(Pairs(me, mo, i, j, nan, config), keys)
-    i, j = i[ok], j[ok]
+        if rule.name not in _FUSED and (rule.name != "excluded" or len(keys)):
+            sel = np.flatnonzero(ok)
+            ok[sel] = rule.test(Pairs(me, mo, i[sel], j[sel], nan, config), keys)
+    sel = np.flatnonzero(ok)
+    del ok
+    i, j = i[sel], j[sel]
     d = haversine_km(me.lat[i], me.lon[i], me.cos_lat[i], mo.lat[j], mo.lon[j], mo.cos_lat[j])
-    ok = d <= mo.reach_km[j]
-    i, j, d = i[ok], j[ok], d[ok]
-    score, crit = score_pairs(Pairs(me, mo, i, j, d, config))
-    order = _pair_order(i - np.int32(start), stop - start, score, mo.rank[j], len(mo))
-    if max_per_mentee is not None:
-        # Pairs are now grouped by mentee, best first: keep each group's first k.
-        i_sorted = i[order]
-        first = np.searchsorted(i_sorted, i_sorted)
-        order = order[np.arange(len(order)) - first < max_per_mentee]
-    return _Chunk(
-        i=i[order], j=j[order], score=score[order], distance=d[order].astype(np.float32),
-        criteria={k: (v[order] if v.strides != (0,) else v) for k, v in crit.items()},
-    )  # fmt: skip
+    near = d <= mo.reach_km[j]
+    keep = np.flatnonzero(near)
+    del near
+    sel = sel[keep]
+    i, j, d = i[keep], j[keep], d[keep]
+    tab, shared = tab[sel], shared[sel]
+    del sel, keep
+    # --- score: one weighted sum, terms looked up or computed, registry order ---
+    w = kern.weights
+    acc: npt.NDArray[np.float64] | None = None
 
+    def add(term: npt.NDArray[np.float64]) -> None:
+        nonlocal acc
+        if acc is None:
+            acc = term.astype(np.float64, copy=True)
+        else:
+            acc += term
 
-def _pair_order(
-    i_local: npt.NDArray[np.int32],
-    n_local: int,
-    score: npt.NDArray[np.float64],
-    rank: npt.NDArray[np.int32],
-    n_mentors: int,
-) -> npt.NDArray[np.intp]:
-    """Permutation ordering pairs by mentee, then score descending, then mentor id.
-
-    Scores are on the grid of :data:`SCORE_GRID`, so (mentee, grid steps below 1, mentor
-    rank) packs exactly into one ``uint64`` key and one argsort replaces a much slower
-    three-key lexsort.
-    """
+    T = kern.terms
+    if w["goals"] > 0:
+        g = me.goals[i]
+        cov = popcount(g & mo.specialisms[j]).astype(np.int32)
+        cov += me.n_goals[i].astype(np.int32) * 9
+        add(T["goals"][cov])
+        del g, cov
+    if w["expectations"] > 0:
+        short = np.maximum(me.frequency[i] - mo.frequency[j], 0).astype(np.int32) * 81
+        short += popcount(me.modes[i] & mo.modes[j]).astype(np.int32) * 9
+        short += me.n_modes[i]
+        add(T["expectations"][short])
+        del short
+    if w["gender"] > 0:
+        add(T["gender"][(tab >> 1) & 1])
+    if w["ethnicity"] > 0:
+        add(T["ethnicity"][(tab >> 2) & 1])
+    if w["faith"] > 0:
+        if any_faith:
+            f = me.faith[i]
+            met = (f >= 0) & (f == mo.faith[j])
+            met |= me.faith_strength[i] != STRENGTH_PREFERRED
+            add(T["faith"][met.view(np.uint8)])
+        else:
+            add(np.full(len(i), T["faith"][1]))
+    if w["language"] > 0:
+        if kern.mentor_lang is not None:
+            first = me.first_language[i].astype(np.uint64)
+            bit = (kern.mentor_lang[j] >> (first & np.uint64(63))) & np.uint64(1)
+            bit &= (first < np.uint64(64)).view(np.uint8)
+            add(T["language"][bit])
+        else:
+            add(T["language"][has_bit(mo.languages, j, me.first_language[i]).view(np.uint8)])
+    if w["availability"] > 0:
+        code = kern.slots_code[i] + shared
+        add(T["availability"][code])
+        del code
+    if w["location"] > 0:
+        loc = (0.5 ** (d / config.scoring.location_half_km)).astype(np.float32)
+        add(_term(w["location"], loc))
+        del loc
+    if w["through_the_gate"] > 0:
+        code8 = np.zeros(len(i), dtype=np.uint8)
+        rows = np.flatnonzero(me.custody[i])
+        if len(rows):
+            cleared = has_bit(mo.prisons, j[rows], me.prison[i[rows]])
+            near_r = d[rows] <= config.scoring.release_area_km
+            code8[rows] = 1 + cleared.view(np.uint8) * 2 + near_r.view(np.uint8)
+        add(T["through_the_gate"][code8])
+        del code8, rows
+    if w["continuity"] > 0:
+        st = me.start[i]
+        span = (me.planned_end[i] - st).astype(np.float64)
+        cont = (mo.available_until[j] - st) / span
+        add(_term(w["continuity"], np.clip(cont, 0.0, 1.0).astype(np.float32)))
+        del st, span, cont
+    if w["lived_experience"] > 0:
+        add(T["lived_experience"][(tab >> 3) & 1])
+    del tab, shared, d
+    assert acc is not None
+    acc /= kern.total
+    acc *= SCORE_GRID
+    np.rint(acc, out=acc)
+    np.clip(acc, 0.0, SCORE_GRID, out=acc)
+    steps = np.subtract(SCORE_GRID, acc).astype(np.uint64)
+    del acc
+    # --- order: one uint64 key per pair (mentee, steps below 1, mentor rank), sorted ---
     i_bits = max(int(n_local - 1).bit_length(), 1)
-    r_bits = max(int(n_mentors - 1).bit_length(), 1)
-    if i_bits + r_bits + _GRID_BITS > 64:  # pragma: no cover - beyond 4M mentors per chunk
-        return np.lexsort((rank, -score, i_local))
-    steps_below_one = (SCORE_GRID - np.rint(score * SCORE_GRID)).astype(np.uint64)
-    key = i_local.astype(np.uint64) << np.uint64(64 - i_bits)
-    key |= steps_below_one << np.uint64(r_bits)
-    key |= rank.astype(np.uint64)
-    return np.argsort(key)
+    r_bits = max(int(len(mo) - 1).bit_length(), 1)
+    assert i_bits + r_bits + _GRID_BITS <= 64  # chunk sizes are capped accordingly
+    key = (i - np.int32(start)).astype(np.uint64) << np.uint64(64 - i_bits)
+    key |= steps << np.uint64(r_bits)
+    del steps, i
+    key |= mo.rank[j].astype(np.uint64)
+    del j
+    key.sort()
+    i_loc = (key >> np.uint64(64 - i_bits)).astype(np.int64)
+    counts = np.bincount(i_loc, minlength=n_local).astype(np.int64)
+    if max_per_mentee is not None:
+        first = np.cumsum(counts) - counts
+        rank_in = np.arange(len(key), dtype=np.int64) - first[i_loc]
+        key = key[rank_in < max_per_mentee]
+        counts = np.minimum(counts, max_per_mentee)
+        del first, rank_in
+    del i_loc
+    j_out = kern.inv_rank[(key & np.uint64((1 << r_bits) - 1)).astype(np.intp)]
+    steps_out = ((key >> np.uint64(r_bits)) & np.uint64((1 << _GRID_BITS) - 1)).astype(np.uint32)
+    return _Chunk(counts, j_out, steps_out)
 
 
 def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
     for start in range(0, n, size):
         yield start, min(n, start + size)
-
-
-def _concat(parts: list[npt.NDArray[G]], dtype: type[G]) -> npt.NDArray[G]:
-    out: npt.NDArray[G] = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
-    parts.clear()  # free the pieces as soon as the whole exists
-    return out
 
 
 def find_candidates(
@@ -385,12 +726,12 @@ def find_candidates(
     chunk_size : int
         Mentees per chunk; bounds the memory of the pair join.
     workers : int, optional
-        Threads working on chunks (numpy and the k-d tree release the GIL).
+        Threads working on chunks (numpy releases the GIL on large array operations).
         Default: ``min(2, cpu count)``.
     max_per_mentee : int, optional
         Keep only each mentee's best ``k`` pairs (score, then mentor id). Every feasible
-        pair is still found and scored; this only bounds what is kept, for caseloads
-        whose full feasible set does not fit in memory. ``None`` (default) keeps all.
+        pair is still found and scored; this only bounds what is kept. ``None``
+        (default) keeps all.
 
     Returns
     -------
@@ -416,36 +757,36 @@ def find_candidates(
     )
     chunks: list[_Chunk] = []
     if len(me) and len(mo):
-        bands = _reach_bands(mo)
-        chord_reach = _chord(mo.reach_km) * (1 + _CHORD_SLACK) + _CHORD_SLACK
+        grid = _build_grid(me, mo)
+        cells = grid.cell(me.lat, me.lon)
+        kern = _kernel(me, mo, config)
         keys = _exclusion_keys(me, mo)
         workers = workers or min(2, os.cpu_count() or 1)
+        r_bits = max(int(len(mo) - 1).bit_length(), 1)
+        size = min(chunk_size, 1 << max(64 - _GRID_BITS - r_bits, 1))
 
         def run(span: tuple[int, int]) -> _Chunk:
-            return _chunk_pairs(me, mo, config, bands, chord_reach, keys, max_per_mentee, *span)
+            return _chunk_pairs(me, mo, config, grid, cells, kern, keys, max_per_mentee, *span)
 
         if workers > 1:
             with ThreadPoolExecutor(workers) as pool:
-                chunks = list(pool.map(run, _chunks(len(me), chunk_size)))
+                chunks = list(pool.map(run, _chunks(len(me), size)))
         else:
-            chunks = [run(span) for span in _chunks(len(me), chunk_size)]
-    n = sum(len(c.i) for c in chunks)
-    criteria: dict[str, npt.NDArray[np.float32]] = {}
-    for name in CRITERION_NAMES:
-        parts = [c.criteria.pop(name) for c in chunks]
-        if parts and parts[0].strides == (0,):  # weight 0: not computed
-            criteria[name] = np.broadcast_to(np.float32(np.nan), (n,))
-        else:
-            criteria[name] = _concat(parts, np.float32)
-    return Candidates(
-        mentee=_concat([c.i for c in chunks], np.int32),
-        mentor=_concat([c.j for c in chunks], np.int32),
-        score=_concat([c.score for c in chunks], np.float64),
-        criteria=criteria,
-        distance_km=_concat([c.distance for c in chunks], np.float32),
-        mentee_arrays=me,
-        mentor_arrays=mo,
-    )
+            chunks = [run(span) for span in _chunks(len(me), size)]
+    n = sum(len(c.j) for c in chunks)
+    mentor = np.empty(n, dtype=np.int32)
+    steps = np.empty(n, dtype=np.uint32)
+    counts = np.zeros(len(me), dtype=np.int64)
+    at = row = 0
+    while chunks:  # copy each chunk into place and drop it: no second full copy
+        c = chunks.pop(0)
+        mentor[at : at + len(c.j)] = c.j
+        steps[at : at + len(c.j)] = c.steps
+        counts[row : row + len(c.counts)] = c.counts
+        at, row = at + len(c.j), row + len(c.counts)
+        del c
+    mentee = np.repeat(np.arange(len(me), dtype=np.int32), counts)
+    return Candidates(mentee, mentor, steps, me, mo, config)
 
 
 def _fmt(values: npt.NDArray[np.floating]) -> list[str]:
@@ -480,11 +821,12 @@ def write_candidates(
         fh.write(",".join(("mentee_id", "mentor_id", "score", *CRITERION_NAMES)) + "\n")
         for lo in range(0, len(perm), block):
             rows = perm[lo : lo + block]
+            crit = candidates.criteria_at(rows)
             cols = [
                 me_ids[candidates.mentee[rows]].tolist(),
                 mo_ids[candidates.mentor[rows]].tolist(),
                 _fmt(candidates.score[rows]),
-                *(_fmt(candidates.criteria[name][rows]) for name in CRITERION_NAMES),
+                *(_fmt(crit[name]) for name in CRITERION_NAMES),
             ]
             fh.write("".join(",".join(r) + "\n" for r in zip(*cols, strict=True)))
 

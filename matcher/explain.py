@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RoundState",
+    "best_takers",
     "candidate_outcomes",
     "explain_mentee",
     "explain_unmatched",
     "format_shortlist",
     "strongest_criteria",
+    "taker_phrase",
 ]
 
 _LIMIT_WORDS = {
@@ -60,6 +62,8 @@ class RoundState:
     new_seats: np.ndarray
     new_hours: np.ndarray
     group_new: np.ndarray
+    #: Per mentor, the new mentee of highest priority (lowest index on ties), or -1.
+    taker: np.ndarray
 
     @classmethod
     def of(
@@ -77,7 +81,21 @@ class RoundState:
         new_hours = np.bincount(j, weights=hours, minlength=n_mentors)
         g = group[group >= 0]
         group_new = np.bincount(g, weights=seats[group >= 0], minlength=n_groups)
-        return cls(seats, new_hours, group_new.astype(np.int64))
+        taker = best_takers(result.mentor_of, cands.mentee_arrays.priority, n_mentors)
+        return cls(seats, new_hours, group_new.astype(np.int64), taker)
+
+
+def best_takers(mentor_of: np.ndarray, priority: np.ndarray, n_mentors: int) -> np.ndarray:
+    """Per mentor, its new mentee of highest priority (lowest index on ties), or -1.
+
+    One sort for the round, so explaining every mentee stays linear.
+    """
+    matched = np.flatnonzero(mentor_of >= 0)
+    order = matched[np.lexsort((matched, -priority[matched], mentor_of[matched]))]
+    mentors, first = np.unique(mentor_of[order], return_index=True)
+    taker = np.full(n_mentors, -1, dtype=np.int64)
+    taker[mentors] = order[first]
+    return taker
 
 
 def candidate_outcomes(
@@ -115,13 +133,13 @@ def _all(n: int) -> str:
     return {1: "the only", 2: "both"}.get(n, f"all {n}")
 
 
-def _taker(j: int, result: SolveResult, cands: Candidates, to_match: Sequence[Mentee]) -> str:
-    takers = np.flatnonzero(result.mentor_of == j)
-    if not takers.size:
-        return "is full with existing relationships"
-    pri = cands.mentee_arrays.priority
-    k = int(takers[np.lexsort((takers, -pri[takers]))[0]])
-    return f"went to {to_match[k].id} (priority {pri[k]:g})"
+def taker_phrase(j: int, taker: np.ndarray, cands: Candidates, to_match: Sequence[Mentee]) -> str:
+    """Who took mentor ``j`` in this round, in words."""
+    k = int(taker[j])
+    if k < 0:
+        # Took no one new: its existing relationships, weekly hours or supervisor cap.
+        return "had no room left (existing relationships, weekly hours or supervisor cap)"
+    return f"went to {to_match[k].id} (priority {cands.mentee_arrays.priority[k]:g})"
 
 
 def explain_unmatched(
@@ -182,7 +200,7 @@ def explain_unmatched(
         head, rule = f"{_all(n)} {noun} taken ({parts})", "competition"
     m = mentors[best]
     if best_kind == "capacity":
-        tail = f"best candidate {m.id} {_taker(best, result, cands, to_match)}"
+        tail = f"best candidate {m.id} {taker_phrase(best, state.taker, cands, to_match)}"
     elif best_kind == "hours":
         left = max(m.max_hours - hours_used[best] - state.new_hours[best], 0.0)
         need = float(cands.mentee_arrays.support_hours[i])
@@ -242,6 +260,7 @@ def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
     ]
     i = next(n for n, m in enumerate(to_match) if m.id == mentee_id)
     lo, hi = np.searchsorted(cands.mentee, [i, i + 1])
+    taker = best_takers(solved.mentor_of, cands.mentee_arrays.priority, len(result.mentors))
     short = {
         "through_the_gate": "gate",
         "lived_experience": "lived",
@@ -267,7 +286,7 @@ def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
         if solved.mentor_of[i] == j:
             outcome = "proposed"
         else:
-            outcome = _taker(j, solved, cands, to_match)
+            outcome = taker_phrase(j, taker, cands, to_match)
         lines.append(
             f"{mid:<12} {cands.score[p]:>6.3f} "
             + " ".join(vals)

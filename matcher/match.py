@@ -21,7 +21,7 @@ import numpy as np
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
-from matcher.explain import RoundState, explain_unmatched, strongest_criteria
+from matcher.explain import RoundState, explain_unmatched, strongest_criteria, taker_phrase
 from matcher.io import atomic_writer, load_caseload
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.registry import CRITERION_NAMES
@@ -360,7 +360,7 @@ def _rows(
             signpost = tuple(g for g in mentee.goals if g not in mentor.specialisms)
             rank = int(p - starts[i] + 1)
             reason = _match_reason(
-                i, p, rank, n_cand, starts, cands, result, to_match, mentors, crit, weights
+                i, p, rank, n_cand, starts, cands, state.taker, to_match, mentors, crit, weights
             )
             rows.append(
                 MatchRow(
@@ -415,7 +415,7 @@ def _match_reason(
     n_cand: int,
     starts: np.ndarray,
     cands: Candidates,
-    result: SolveResult,
+    taker: np.ndarray,
     to_match: tuple[Mentee, ...],
     mentors: tuple[Mentor, ...],
     crit: dict[str, float | None],
@@ -428,15 +428,7 @@ def _match_reason(
     if rank > 1:
         best = int(starts[i])
         j = int(cands.mentor[best])
-        takers = np.flatnonzero(result.mentor_of == j)
-        if takers.size:
-            pri = cands.mentee_arrays.priority
-            k = int(takers[np.argmax(pri[takers])])
-            text += (
-                f"; top candidate {mentors[j].id} went to {to_match[k].id} (priority {pri[k]:g})"
-            )
-        else:
-            text += f"; top candidate {mentors[j].id} chosen for a better overall round"
+        text += f"; top candidate {mentors[j].id} {taker_phrase(j, taker, cands, to_match)}"
     return text
 
 

@@ -508,11 +508,15 @@ def _seats_where_loads_fit(
 # --------------------------------------------------------------------------- min-cost flow
 
 
-def _flow(md: _Model, cap: IntArray, pair_mask: BoolArray | None = None) -> BoolArray | None:
+def _flow(
+    md: _Model, cap: IntArray, pair_mask: BoolArray | None = None, price: IntArray | None = None
+) -> BoolArray | None:
     """Min-cost flow optimum with per-mentor seats ``cap``, ignoring hours.
 
     Returns the chosen-pair mask, or None when ``require_all`` cannot be met. Only pairs
-    in ``pair_mask`` (default: all) and their mentees take part.
+    in ``pair_mask`` (default: all) and their mentees take part. ``price`` (per pair,
+    objective units, >= 0) is added to each pair's arc cost: the Lagrangian price of the
+    hours the pair would use (see :func:`_lagrangian`).
     """
     n, m = md.n, md.m
     sink = n + m + md.n_groups
@@ -529,8 +533,9 @@ def _flow(md: _Model, cap: IntArray, pair_mask: BoolArray | None = None) -> Bool
     out_node = np.where(md.group >= 0, n + m + md.group, sink)
 
     smcf = min_cost_flow.SimpleMinCostFlow()
+    cost = -md.s[idx] if price is None else price[idx] - md.s[idx]
     pair_arcs = smcf.add_arcs_with_capacity_and_unit_cost(
-        mentee, n + mentor, np.ones(idx.size, dtype=np.int64), -md.s[idx]
+        mentee, n + mentor, np.ones(idx.size, dtype=np.int64), cost
     )
     if not md.require_all:  # "unmatched" bypass costs the mentee's priority
         smcf.add_arcs_with_capacity_and_unit_cost(
@@ -621,6 +626,107 @@ def _fill(md: _Model, chosen: BoolArray, region: BoolArray, rounds: int = 2) -> 
             break
         out |= extra
     return out
+
+
+def _lagrangian(
+    md: _Model,
+    relax_cap: IntArray,
+    region: BoolArray,
+    x0: BoolArray,
+    best: BoolArray,
+    bound: IntArray,
+    comp_mentee: IntArray,
+    comp_mentor: IntArray,
+    n_comp: int,
+    deadline: float,
+) -> tuple[BoolArray, IntArray, int]:
+    """Price the hours (Lagrangian relaxation, subgradient steps) on the pairs of ``region``.
+
+    For prices ``lam_j >= 0`` (objective units per load unit) on the hours constraints of
+    the mentors, ``L(lam) = max_x [f(x) - sum_j lam_j * load_j(x)] + sum_j lam_j * H_j``,
+    the max over assignments that respect seats (``relax_cap``) and supervisors but not
+    hours, is an **upper bound** on the optimum: for any hours-feasible ``x``,
+    ``H_j - load_j(x) >= 0``, so the added term is ``>= 0`` and ``L(lam) >= f(x)``.
+    ``relax_cap`` (most seats whose smallest loads fit) is implied by the hours, so capping
+    seats with it keeps every hours-feasible assignment. The inner max is a min-cost flow
+    (each pair's arc costs ``lam_j * load`` more), solved exactly in integers; a pair's
+    price is capped at ``max gain + 1`` (a smaller price only makes the max larger, so the
+    bound stays valid; at that price the pair is never worth taking anyway). The bound
+    is separable by component: ``L_c`` uses the component's pairs and mentors only.
+
+    Each priced flow is then repaired (hours) and refilled into an hours-feasible
+    assignment; per component the better of it and ``best`` is kept. Polyak steps toward
+    the best primal value; the step factor halves when the bound stops improving.
+
+    ``x0`` is the unpriced flow (``lam = 0``) on ``region`` and ``bound`` its per-component
+    value. Returns the improved (assignment, per-component bound, iterations).
+    """
+    best, bound = best.copy(), bound.copy()
+    comps = np.unique(comp_mentee[md.mentee[region]])
+    in_region = np.zeros(n_comp, dtype=bool)
+    in_region[comps] = True
+    mentor_in = np.zeros(md.m, dtype=bool)
+    mentor_in[md.mentor[region]] = True
+    priced = mentor_in & (_seats_where_loads_fit(md, largest=True) < md.cap)  # hours can bind
+    gain = md.weight * md.p[md.mentee] + md.s
+    max_gain = int(gain[region].max(initial=0))
+    min_load = np.full(md.m, _NO_LIMIT, dtype=np.int64)
+    np.minimum.at(min_load, md.mentor[region], md.load[region])
+    lam_cap = np.where(priced, max_gain // np.maximum(min_load, 1) + 1, 0).astype(np.float64)
+    hours_obj = md.hours.astype(object)
+
+    def comp_sum(values: Any, where: IntArray, size: int) -> Any:
+        out = np.zeros(size, dtype=object)
+        np.add.at(out, where, values)
+        return out
+
+    def value_of(x: BoolArray) -> IntArray:
+        return _values(md, x, comp_mentee, comp_mentor, n_comp)
+
+    def take_better(cand: BoolArray) -> None:
+        nonlocal best
+        better = in_region & (value_of(cand) > value_of(best))
+        if md.require_all:
+            covered = np.zeros(md.n, dtype=bool)
+            covered[md.mentee[cand]] = True
+            better[comp_mentee[~covered]] = False
+        pick = better[comp_mentee[md.mentee]]
+        best = np.where(pick, cand, best)
+
+    lam = np.zeros(md.m, dtype=np.float64)
+    x, cur = x0, bound.astype(object)
+    theta, stall, iters, t_iter = 1.0, 0, 0, 0.0
+    while True:
+        g = np.where(priced, _hours_used(md, x) - np.minimum(md.hours, _INT_LIMIT), 0)
+        move = priced & ((g > 0) | (lam > 0))
+        denom = float((g[move].astype(np.float64) ** 2).sum())
+        best_val = value_of(best)
+        gap = int(sum(int(v) for v in (cur - best_val)[comps]))
+        if denom == 0 or gap <= 0 or time.perf_counter() + t_iter > deadline:
+            break
+        t_start = time.perf_counter()
+        lam = np.clip(lam + theta * gap / denom * g, 0.0, lam_cap)
+        lam_int = np.round(lam).astype(np.int64)
+        price = np.minimum(lam_int[md.mentor] * md.load, max_gain + 1)
+        x_new = _flow(md, relax_cap, region, price)
+        if x_new is None:  # prices never change feasibility; defensive
+            break
+        x = x_new
+        iters += 1
+        pen = comp_sum(price[x].astype(object), comp_mentee[md.mentee[x]], n_comp)
+        lam_h = comp_sum(
+            lam_int[priced].astype(object) * hours_obj[priced], comp_mentor[priced], n_comp
+        )
+        cur = value_of(x).astype(object) - pen + lam_h
+        improved = in_region & (cur < bound.astype(object))
+        bound = np.where(improved, np.array([int(v) for v in cur], dtype=object), bound)
+        bound = bound.astype(np.int64)
+        take_better(_fill(md, _repair(md, x), region, rounds=2))
+        stall = 0 if improved.any() else stall + 1
+        if stall >= 2:
+            theta, stall = theta / 2, 0
+        t_iter = time.perf_counter() - t_start
+    return best, bound, iters
 
 
 # --------------------------------------------------------------------------- CP-SAT
@@ -1000,6 +1106,21 @@ def solve(
 
     comps = np.flatnonzero(to_cp)
     pair_comp = comp_mentee[md.mentee]
+    # Components too big for CP-SAT: price the hours (Lagrangian relaxation) for a tighter
+    # bound and better hours-feasible assignments, within their share of the time.
+    comp_pairs = np.bincount(pair_comp, minlength=n_comp)
+    big = to_cp & (comp_pairs > _CP_SAT_MAX_PAIRS) & hint_feasible_comp
+    if big.any():
+        region = big[pair_comp]
+        left = inp.time_limit - (time.perf_counter() - t0)
+        share = left * int(comp_pairs[big].sum()) / max(int(comp_pairs[to_cp].sum()), 1)
+        best, lag_bound, _ = _lagrangian(
+            md, relax_cap, region, relaxed & region, final, relax_val, comp_mentee,
+            comp_mentor, n_comp, time.perf_counter() + 0.95 * share - 0.5,
+        )  # fmt: skip
+        final = np.where(region, best, final)
+        hint = np.where(region, best, hint)
+        relax_val = np.minimum(relax_val, lag_bound)
     order = np.argsort(pair_comp, kind="stable")
     sorted_comp = pair_comp[order]
     lo = np.searchsorted(sorted_comp, comps, side="left")

@@ -254,14 +254,12 @@ def test_write_report(tmp_path: Path) -> None:
 
 
 def test_real_round() -> None:
-    match = pytest.importorskip("matcher.match").match
+    from matcher.match import match
+
     mentees = [make_mentee(f"E{i:03d}", gender="female" if i % 3 else "male")
                for i in range(8)]  # fmt: skip
     mentors = [make_mentor(f"M{j:03d}", capacity=2) for j in range(4)]
-    try:
-        result = match(mentees, mentors, as_of=AS_OF)
-    except Exception as exc:  # pragma: no cover - other modules still in progress
-        pytest.skip(f"matcher.match.match is not usable yet: {exc!r}")
+    result = match(mentees, mentors, as_of=AS_OF)
     html = render_report(result)
     assert html == render_report(result)
     for r in result.matched:
@@ -269,3 +267,17 @@ def test_real_round() -> None:
     assert "http" not in html and "<script" not in html
     # 3 male mentees: their group is never shown apart
     assert ">Male</text>" not in html and "fewer than 5 (suppressed)" in html
+
+
+def test_demo_round_report_has_every_chart() -> None:
+    from matcher.demo import DEMO_AS_OF, demo_files
+    from matcher.match import match_files
+
+    files = demo_files()
+    result = match_files(**files, as_of=DEMO_AS_OF)
+    html = render_report(result)
+    assert html.count("<svg") >= 8
+    assert result.unmatched and all(r.mentee_id in html for r in result.unmatched)
+    for rule in result.summary["unmatched_by_reason"]:
+        assert result.summary["unmatched_by_reason"][rule] > 0
+    assert "Beyond travel distance" in html  # the demo's commonest reason is charted
