@@ -342,7 +342,9 @@ class _Grid:
     ptr: npt.NDArray[np.int64]  # cell c's mentors: mentors[ptr[c]:ptr[c + 1]]
     mentors: npt.NDArray[np.int32]
 
-    def cell(self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    def cell(
+        self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.int64]:
         r = np.clip(np.floor((lat - self.lat0) / self.dlat), 0, self.n_rows - 1).astype(np.int64)
         c = np.clip(np.floor((lon - self.lon0) / self.dlon), 0, self.n_cols - 1).astype(np.int64)
         return r * self.n_cols + c
@@ -399,21 +401,34 @@ def _build_grid(me: MenteeArrays, mo: MentorArrays) -> _Grid:
     col = c_lo[owner] + k % nc_rep
     del k, nc_rep
     # Lower bound of the haversine term between the mentor and any point of the cell.
-    cell_lat_lo = lat_lo + row * dlat
-    cell_lat_hi = cell_lat_lo + dlat
-    cell_lon_lo = lon_lo + col * dlon
-    cell_lon_hi = cell_lon_lo + dlon
+    row_lat_lo = lat_lo + np.arange(n_rows) * dlat
+    row_cos = np.cos(
+        np.minimum(np.maximum(np.abs(row_lat_lo), np.abs(row_lat_lo + dlat)), np.pi / 2)
+    )
+    col_lon_lo = lon_lo + np.arange(n_cols) * dlon
     mlat, mlon = mo.lat[owner], mo.lon[owner]
-    gap_lat = np.maximum(np.maximum(cell_lat_lo - mlat, mlat - cell_lat_hi), 0.0)
-    gap_lon = np.maximum(np.maximum(cell_lon_lo - mlon, mlon - cell_lon_hi), 0.0)
-    gap_lon = np.where(whole[owner], 0.0, np.minimum(gap_lon, np.pi))
-    cos_cell = np.cos(np.minimum(np.maximum(np.abs(cell_lat_lo), np.abs(cell_lat_hi)), np.pi / 2))
-    h = np.sin(gap_lat / 2) ** 2 + mo.cos_lat[owner] * cos_cell * np.sin(gap_lon / 2) ** 2
-    keep = h * (1 - 1e-6) <= np.sin(ang[owner] / 2) ** 2 + 1e-15
-    cells = (row * n_cols + col)[keep]
-    owner = owner[keep]
-    order = np.argsort(cells, kind="stable")
-    cells, owner = cells[order], owner[order]
+    gap = row_lat_lo[row] - mlat
+    np.maximum(gap, mlat - (row_lat_lo[row] + dlat), out=gap)
+    np.maximum(gap, 0.0, out=gap)
+    h = np.sin(gap * 0.5)
+    h *= h
+    gap = col_lon_lo[col] - mlon
+    np.maximum(gap, mlon - (col_lon_lo[col] + dlon), out=gap)
+    np.clip(gap, 0.0, np.pi, out=gap)
+    gap[whole[owner]] = 0.0
+    s_lon = np.sin(gap * 0.5)
+    s_lon *= s_lon
+    s_lon *= mo.cos_lat[owner] * row_cos[row]
+    h += s_lon
+    del gap, s_lon, mlat, mlon
+    limit = np.sin(ang / 2) ** 2
+    keep = h * (1 - 1e-6) <= limit[owner] + 1e-15
+    n_mo = np.int64(max(len(mo), 1))
+    key = (row * n_cols + col)[keep] * n_mo + owner[keep]
+    key.sort()
+    owner = key % n_mo
+    cells = key // n_mo
+    del key
     ptr = np.searchsorted(cells, np.arange(n_rows * n_cols + 1)).astype(np.int64)
     return _Grid(lat_lo, lon_lo, dlat, dlon, n_rows, n_cols, ptr, owner.astype(np.int32))
 
@@ -441,9 +456,9 @@ _FUSED = ("mentee_gender", "mentor_gender", "risk", "ethnicity", "lived_experien
           "language", "faith", "availability", "distance")  # fmt: skip
 
 
-def _class_table(me: MenteeArrays, mo: MentorArrays) -> tuple[
-    npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.uint8]
-]:
+def _class_table(
+    me: MenteeArrays, mo: MentorArrays
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
     """Rules and wishes that depend only on a few small codes, as one lookup table.
 
     A mentor's class packs (gender, own mentee-gender requirement, ethnicity, lived

@@ -29,6 +29,7 @@ __all__ = [
     "RoundState",
     "best_takers",
     "candidate_outcomes",
+    "limits_hit",
     "explain_mentee",
     "explain_unmatched",
     "format_shortlist",
@@ -64,17 +65,25 @@ class RoundState:
     group_new: np.ndarray
     #: Per mentor, the new mentee of highest priority (lowest index on ties), or -1.
     taker: np.ndarray
+    #: Per mentee, where its candidate pairs start (``starts[i]:starts[i + 1]``).
+    starts: np.ndarray
+    #: Per candidate pair, the limit its mentor hits after the round (see ``limits_hit``).
+    kinds: np.ndarray
 
     @classmethod
     def of(
         cls,
         cands: Candidates,
         result: SolveResult,
-        n_mentors: int,
+        mentors: Sequence[Mentor],
+        seats_used: np.ndarray,
+        hours_used: np.ndarray,
         group: np.ndarray,
-        n_groups: int,
+        sup_used: np.ndarray,
+        sup_cap: np.ndarray,
     ) -> RoundState:
-        """Tally the new seats and hours of a solved round."""
+        """Tally the new seats and hours of a solved round, and the limit each pair hits."""
+        n_mentors, n_groups = len(mentors), len(sup_cap)
         j = cands.mentor[result.chosen]
         hours = cands.mentee_arrays.support_hours[cands.mentee[result.chosen]]
         seats = np.bincount(j, minlength=n_mentors)
@@ -82,7 +91,10 @@ class RoundState:
         g = group[group >= 0]
         group_new = np.bincount(g, weights=seats[group >= 0], minlength=n_groups)
         taker = best_takers(result.mentor_of, cands.mentee_arrays.priority, n_mentors)
-        return cls(seats, new_hours, group_new.astype(np.int64), taker)
+        starts = np.searchsorted(cands.mentee, np.arange(cands.mentee_arrays.priority.size + 1))
+        state = cls(seats, new_hours, group_new.astype(np.int64), taker, starts, np.empty(0))
+        kinds = limits_hit(cands, state, mentors, seats_used, hours_used, group, sup_used, sup_cap)
+        return cls(seats, new_hours, state.group_new, taker, starts, kinds)
 
 
 def best_takers(mentor_of: np.ndarray, priority: np.ndarray, n_mentors: int) -> np.ndarray:
@@ -98,35 +110,42 @@ def best_takers(mentor_of: np.ndarray, priority: np.ndarray, n_mentors: int) -> 
     return taker
 
 
-def candidate_outcomes(
-    i: int,
-    mentors: Sequence[Mentor],
+_KINDS = ("capacity", "hours", "supervisor", "room")
+
+
+def limits_hit(
     cands: Candidates,
     state: RoundState,
+    mentors: Sequence[Mentor],
     seats_used: np.ndarray,
     hours_used: np.ndarray,
     group: np.ndarray,
     sup_used: np.ndarray,
     sup_cap: np.ndarray,
-) -> list[tuple[int, str]]:
+) -> np.ndarray:
+    """Per candidate pair, the first limit its mentor hits after the round.
+
+    Codes index :data:`_KINDS`: 0 capacity, 1 weekly hours, 2 supervisor cap, 3 room left.
+    Vectorised over all pairs, once per round.
+    """
+    cap = np.array([m.capacity for m in mentors], dtype=np.int64)
+    max_hours = np.array([m.max_hours for m in mentors], dtype=np.float64)
+    j = cands.mentor
+    need = cands.mentee_arrays.support_hours[cands.mentee]
+    g = group[j]
+    full = seats_used[j] + state.new_seats[j] >= cap[j]
+    hours = hours_used[j] + state.new_hours[j] + need > max_hours[j] + 1e-9
+    sup_full = np.zeros(len(sup_cap), dtype=bool) if len(sup_cap) else np.zeros(1, dtype=bool)
+    if len(sup_cap):
+        sup_full = sup_used + state.group_new >= sup_cap
+    sup = (g >= 0) & sup_full[np.maximum(g, 0)]
+    return np.select([full, hours, sup], [0, 1, 2], default=3).astype(np.int8)
+
+
+def candidate_outcomes(i: int, starts: np.ndarray, kinds: np.ndarray) -> list[tuple[int, str]]:
     """For each candidate pair of mentee ``i`` (best first), the limit it hit."""
-    lo, hi = np.searchsorted(cands.mentee, [i, i + 1])
-    need = float(cands.mentee_arrays.support_hours[i])
-    out = []
-    for p in range(int(lo), int(hi)):
-        j = int(cands.mentor[p])
-        m = mentors[j]
-        g = int(group[j])
-        if seats_used[j] + state.new_seats[j] >= m.capacity:
-            kind = "capacity"
-        elif hours_used[j] + state.new_hours[j] + need > m.max_hours + 1e-9:
-            kind = "hours"
-        elif g >= 0 and sup_used[g] + state.group_new[g] >= sup_cap[g]:
-            kind = "supervisor"
-        else:
-            kind = "room"
-        out.append((p, kind))
-    return out
+    lo, hi = int(starts[i]), int(starts[i + 1])
+    return [(lo + n, _KINDS[k]) for n, k in enumerate(kinds[lo:hi].tolist())]
 
 
 def _all(n: int) -> str:
@@ -166,9 +185,7 @@ def explain_unmatched(
         ``rule`` is a short key for counting (e.g. ``distance``, ``capacity``);
         ``reason`` is the sentence for the coordinator.
     """
-    outcomes = candidate_outcomes(
-        i, mentors, cands, state, seats_used, hours_used, group, sup_used, sup_cap
-    )
+    outcomes = candidate_outcomes(i, state.starts, state.kinds)
     if not outcomes:
         # Prebuilt mentor arrays: one cascade per unmatched mentee stays O(mentors).
         cascade = rule_cascade(to_match[i], cands.mentor_arrays, config, as_of=as_of)

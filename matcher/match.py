@@ -231,7 +231,7 @@ def match(
         cp_sat_parameters=config.solver.cp_sat,
     )
 
-    state = RoundState.of(cands, result, len(mentors), group, len(supervisors))
+    state = RoundState.of(cands, result, mentors, seats_used, hours_used, group, sup_used, sup_cap)
     rows = _rows(
         to_match,
         mentors,

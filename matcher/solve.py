@@ -693,7 +693,7 @@ def _lagrangian(
         pick = better[comp_mentee[md.mentee]]
         best = np.where(pick, cand, best)
 
-    lam = np.zeros(md.m, dtype=np.float64)
+    lam = lam_best = np.zeros(md.m, dtype=np.float64)
     x, cur = x0, bound.astype(object)
     theta, stall, iters, t_iter = 1.0, 0, 0, 0.0
     while True:
@@ -722,10 +722,16 @@ def _lagrangian(
         bound = np.where(improved, np.array([int(v) for v in cur], dtype=object), bound)
         bound = bound.astype(np.int64)
         take_better(_fill(md, _repair(md, x), region, rounds=2))
-        stall = 0 if improved.any() else stall + 1
-        if stall >= 2:
-            theta, stall = theta / 2, 0
+        if improved.any():
+            stall, lam_best = 0, lam
+        else:
+            stall += 1
+        if stall >= 2:  # restart from the prices of the best bound, with shorter steps
+            theta, stall, lam = theta / 2, 0, lam_best
         t_iter = time.perf_counter() - t_start
+        import os  # DEBUG-TEMP
+        if os.environ.get("LAGDBG"):  # DEBUG-TEMP
+            print("iter", iters, "L", int(sum(cur[comps])), "bound", int(bound[comps].sum()), "best", int(value_of(best)[comps].sum()), "theta", theta, "t", round(t_iter, 2), "viol", int((g > 0).sum()), flush=True)  # DEBUG-TEMP
     return best, bound, iters
 
 
@@ -888,6 +894,95 @@ def _cp_sat_component(
 
 
 # --------------------------------------------------------------------------- driver
+
+
+def _lns(
+    md: _Model,
+    best: BoolArray,
+    reference: BoolArray,
+    region: BoolArray,
+    top: IntArray,
+    deadline: float,
+    workers: int,
+    parameters: Mapping[str, Any],
+    max_mentors: int = 60,
+) -> tuple[BoolArray, int]:
+    """Large-neighbourhood search: improve an hours-feasible assignment with CP-SAT.
+
+    A neighbourhood is a seed mentor plus the mentors sharing the most candidate mentees
+    with it (at most ``max_mentors``). Its mentors are emptied and re-solved exactly with
+    CP-SAT over the mentees that are unmatched or were matched to them (everyone else
+    stays put; supervisors keep only the room left by mentors outside). The result
+    replaces ``best`` only when its exact value is higher, so ``best`` stays
+    hours-feasible and never gets worse. Seeds: mentors of ``region`` in decreasing order
+    of how much less value ``best`` gets from them than ``reference`` (the unpriced
+    relaxation) does; each mentor is in at most one neighbourhood. Returns (assignment,
+    number of improving neighbourhoods).
+    """
+    gain = md.weight * md.p[md.mentee] + md.s
+    ref_val = np.bincount(md.mentor[reference], gain[reference], minlength=md.m)
+    best_val = np.bincount(md.mentor[best], gain[best], minlength=md.m)
+    in_region = np.zeros(md.m, dtype=bool)
+    in_region[md.mentor[region]] = True
+    loss = ref_val - best_val
+    seeds = np.flatnonzero(in_region & (loss > 0))
+    seeds = seeds[np.lexsort((seeds, -loss[seeds]))]
+    by_mentor = np.argsort(md.mentor, kind="stable")
+    m_start = np.searchsorted(md.mentor[by_mentor], np.arange(md.m + 1))
+    m_start_mentee = np.searchsorted(md.mentee, np.arange(md.n + 1))  # pairs sorted by mentee
+    done = np.zeros(md.m, dtype=bool)
+    comp_one = np.zeros(max(md.n, md.m, 1), dtype=np.int64)
+
+    def value(x: BoolArray) -> int:
+        return int(_values(md, x, comp_one[: md.n], comp_one[: md.m], 1)[0])
+
+    current = value(best)
+    improved = 0
+    t_last = 0.0
+    for seed in seeds.tolist():
+        if done[seed]:
+            continue
+        left = deadline - time.perf_counter()
+        if left < max(2 * t_last, 0.2):
+            break
+        t_start = time.perf_counter()
+        seed_pairs = by_mentor[m_start[seed] : m_start[seed + 1]]
+        mentees = np.unique(md.mentee[seed_pairs])
+        near = np.concatenate(
+            [np.arange(m_start_mentee[i], m_start_mentee[i + 1]) for i in mentees.tolist()]
+        )
+        cand, shared = np.unique(md.mentor[near], return_counts=True)
+        keep = ~done[cand] | (cand == seed)
+        cand, shared = cand[keep], shared[keep]
+        hood = cand[np.lexsort((cand, -shared))][:max_mentors]
+        in_hood = np.zeros(md.m, dtype=bool)
+        in_hood[hood] = True
+        done[hood] = True
+        mentor_of = np.full(md.n, -1, dtype=np.int64)
+        mentor_of[md.mentee[best]] = md.mentor[best]
+        free = mentor_of < 0
+        free[mentor_of >= 0] = in_hood[mentor_of[mentor_of >= 0]]
+        pairs = np.flatnonzero(in_hood[md.mentor] & free[md.mentee] & region)
+        if pairs.size == 0:
+            continue
+        sub = md
+        if md.n_groups:
+            outside = best & ~in_hood[md.mentor]
+            grp_used = np.bincount(md.group[md.mentor[outside]] + 1, minlength=md.n_groups + 1)
+            sub = replace(md, gcap=md.gcap - grp_used[1:])
+        out = _cp_sat_component(
+            sub, pairs, top, best, min(left, 10.0), workers, parameters
+        )
+        t_last = time.perf_counter() - t_start
+        if out.chosen is None:
+            continue
+        cand_x = best.copy()
+        cand_x[pairs] = False
+        cand_x[out.chosen] = True
+        v = value(cand_x)
+        if v > current:
+            best, current, improved = cand_x, v, improved + 1
+    return best, improved
 
 
 def _components(md: _Model) -> tuple[IntArray, IntArray, int, BoolArray]:
@@ -1094,12 +1189,17 @@ def solve(
         covered = np.zeros(md.n, dtype=bool)
         covered[md.mentee[hint]] = True
         hint_feasible_comp[comp_mentee[~covered]] = False
-    restricted = _flow(md, safe, cp_pair)
+    comp_pairs = np.bincount(comp_mentee[md.mentee], minlength=n_comp)
+    too_big = to_cp & (comp_pairs > _CP_SAT_MAX_PAIRS)
+    res_mask = cp_pair
+    if not md.require_all:  # big components get priced flows below instead
+        res_mask = cp_pair & ~too_big[comp_mentee[md.mentee]]
+    restricted = _flow(md, safe, res_mask) if res_mask.any() else None
     if restricted is not None:
         v_rep = _values(md, hint, comp_mentee, comp_mentor, n_comp)
         v_res = _values(md, restricted, comp_mentee, comp_mentor, n_comp)
         better = (v_res > v_rep) | ~hint_feasible_comp
-        take = cp_pair & better[comp_mentee[md.mentee]]
+        take = res_mask & better[comp_mentee[md.mentee]]
         hint = np.where(take, restricted, hint)
         hint_feasible_comp |= to_cp
     final = np.where(cp_pair, hint, relaxed)
@@ -1108,15 +1208,19 @@ def solve(
     pair_comp = comp_mentee[md.mentee]
     # Components too big for CP-SAT: price the hours (Lagrangian relaxation) for a tighter
     # bound and better hours-feasible assignments, within their share of the time.
-    comp_pairs = np.bincount(pair_comp, minlength=n_comp)
-    big = to_cp & (comp_pairs > _CP_SAT_MAX_PAIRS) & hint_feasible_comp
+    big = too_big & hint_feasible_comp
     if big.any():
         region = big[pair_comp]
         left = inp.time_limit - (time.perf_counter() - t0)
         share = left * int(comp_pairs[big].sum()) / max(int(comp_pairs[to_cp].sum()), 1)
+        start = time.perf_counter()
         best, lag_bound, _ = _lagrangian(
             md, relax_cap, region, relaxed & region, final, relax_val, comp_mentee,
-            comp_mentor, n_comp, time.perf_counter() + 0.95 * share - 0.5,
+            comp_mentor, n_comp, start + 0.4 * share,
+        )  # fmt: skip
+        best, _ = _lns(
+            md, best, relaxed, region, safe, start + 0.95 * share - 0.5, inp.workers,
+            inp.cp_sat_parameters,
         )  # fmt: skip
         final = np.where(region, best, final)
         hint = np.where(region, best, hint)
