@@ -694,6 +694,7 @@ def _lagrangian(
         best = np.where(pick, cand, best)
 
     lam = lam_best = np.zeros(md.m, dtype=np.float64)
+    prev_int = np.zeros(md.m, dtype=np.int64)
     x, cur = x0, bound.astype(object)
     theta, stall, iters, t_iter = 1.0, 0, 0, 0.0
     while True:
@@ -707,6 +708,9 @@ def _lagrangian(
         t_start = time.perf_counter()
         lam = np.clip(lam + theta * gap / denom * g, 0.0, lam_cap)
         lam_int = np.round(lam).astype(np.int64)
+        if iters and np.array_equal(lam_int, prev_int):  # same prices, same flow: done
+            break
+        prev_int = lam_int
         price = np.minimum(lam_int[md.mentor] * md.load, max_gain + 1)
         x_new = _flow(md, relax_cap, region, price)
         if x_new is None:  # prices never change feasibility; defensive

@@ -7,9 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from matcher.io import write_records
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+
+# Tests never assert wall-clock time: no hypothesis deadlines, on any machine.
+settings.register_profile("matcher", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("matcher")
 
 
 def make_mentee(id: str = "E001", **kw: Any) -> Mentee:
