@@ -3,10 +3,12 @@ invariants, determinism, paths, validation and regressions."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -17,6 +19,8 @@ from ortools.sat.python import cp_model
 from matcher.errors import ParameterError
 from matcher.solve import SolveResult, solve
 
+# the module itself (``matcher.solve`` the attribute is the function, re-exported)
+SOLVE_MODULE = importlib.import_module("matcher.solve")
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -235,6 +239,50 @@ def test_matches_plain_cp_sat(inst: Inst) -> None:
     res = inst.run()
     check_invariants(inst, res)
     assert_same_value(inst, res, plain_cp_sat(inst))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_n=8, max_m=4))
+def test_big_component_path_is_feasible_with_valid_bound(inst: Inst) -> None:
+    """The path for components too big for CP-SAT (priced flows, Lagrangian bound, LNS),
+    forced on small instances: hours-feasible answer, and objective <= optimum <= bound."""
+    exact = inst.run()
+    with mock.patch.object(SOLVE_MODULE, "_CP_SAT_MAX_PAIRS", 0):
+        res = inst.run(time_limit=5.0)
+    check_invariants(inst, res)
+    if exact.status == "infeasible":
+        assert res.status in ("infeasible", "unknown")
+        return
+    assert exact.status == "optimal"
+    if res.status in ("optimal", "feasible"):
+        assert res.objective <= exact.objective <= res.bound
+
+
+def test_big_component_path_closes_gap_on_local_instance() -> None:
+    """Lagrangian + LNS on a clustered instance with binding hours: near the optimum."""
+    rng = np.random.default_rng(7)
+    n, m, k = 300, 60, 8
+    xy_mentor, xy_mentee = rng.random((m, 2)), rng.random((n, 2))
+    near = np.argsort(((xy_mentee[:, None, :] - xy_mentor[None]) ** 2).sum(-1), axis=1)[:, :k]
+    mentee, mentor = np.repeat(np.arange(n), k), near.ravel()
+    load = rng.integers(1, 7, n * k) * 0.5
+    cap = rng.integers(1, 5, m)
+    hours = np.where(rng.random(m) < 0.5, cap * rng.uniform(0.5, 1.5, m), np.inf)
+    kw: dict[str, Any] = dict(
+        n_mentees=n, n_mentors=m, mentor_capacity=cap, load=load, mentor_hours=hours,
+        priority=rng.integers(1, 4, n).astype(float), time_limit=5.0,
+    )  # fmt: skip
+    score = rng.random(n * k)
+    exact = solve(mentee, mentor, score, **kw)
+    with mock.patch.object(SOLVE_MODULE, "_CP_SAT_MAX_PAIRS", 0):
+        res = solve(mentee, mentor, score, **kw)
+    assert res.cp_sat_status == ("skipped",)
+    hrs = np.bincount(mentor[res.chosen], weights=load[res.chosen], minlength=m)
+    assert (hrs <= hours + 1e-9).all()
+    assert exact.status == "optimal" and res.objective <= exact.objective <= res.bound
+    # the primal is near the optimum; the bound (Lagrangian, = LP) has an integrality gap
+    assert (exact.objective - res.objective) / exact.objective < 1e-3
+    assert res.gap < 0.01
 
 
 # --------------------------------------------------------------------------- determinism
