@@ -193,10 +193,31 @@ def haversine_km(
     runs once per candidate pair. Every distance in the package goes through this one
     function, so batch candidates, one-mentee explanations and shortlists agree exactly.
     """
-    s_lat = np.sin((lat2 - lat1) * 0.5)
-    s_lon = np.sin((lon2 - lon1) * 0.5)
-    a = s_lat * s_lat + cos_lat1 * cos_lat2 * (s_lon * s_lon)
-    return (2.0 * EARTH_RADIUS_KM) * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    s_lat = np.subtract(lat2, lat1)
+    if s_lat.ndim == 0:  # scalars: the same formula, out of place
+        s_lat = np.sin(s_lat * 0.5)
+        s_lon = np.sin((lon2 - lon1) * 0.5)
+        a = s_lat * s_lat + cos_lat1 * cos_lat2 * (s_lon * s_lon)
+        return (2.0 * EARTH_RADIUS_KM) * np.arcsin(np.sqrt(np.minimum(a, 1.0)))  # type: ignore[no-any-return]
+    # The same operations in the same order, in place (this runs once per candidate pair):
+    # sin²(Δφ/2) + (cos φ₁ cos φ₂) · sin²(Δλ/2), then 2R · asin(√min(a, 1)).
+    s_lat *= 0.5
+    np.sin(s_lat, out=s_lat)
+    s_lat *= s_lat
+    s_lon = np.subtract(lon2, lon1)
+    s_lon *= 0.5
+    np.sin(s_lon, out=s_lon)
+    s_lon *= s_lon
+    c = np.multiply(cos_lat1, cos_lat2)
+    c *= s_lon
+    del s_lon
+    s_lat += c
+    del c
+    np.minimum(s_lat, 1.0, out=s_lat)
+    np.sqrt(s_lat, out=s_lat)
+    np.arcsin(s_lat, out=s_lat)
+    s_lat *= 2.0 * EARTH_RADIUS_KM
+    return s_lat
 
 
 def add_months(start: date, months: int) -> date:

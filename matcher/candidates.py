@@ -1,10 +1,12 @@
 """Feasible mentor–mentee pairs: hard rules as vectorised filters over a sparse set.
 
-:func:`find_candidates` never builds a dense mentees × mentors matrix. Mentors are
-indexed by a k-d tree on 3-D unit vectors, split into bands of similar reach, and each
-chunk of mentees is joined against each band within the band's largest reach (chord
-distance), so only pairs near each other are ever looked at. The remaining hard rules
-are numpy masks over those pairs, and survivors are scored by :mod:`matcher.criteria`.
+:func:`find_candidates` never builds a dense mentees × mentors matrix. Each mentor is
+listed in the cells of a latitude/longitude grid its reach may touch, and each mentee
+looks only at its cell's mentors, so only pairs near each other are ever looked at. The
+hard rules are numpy masks over those pairs (the code-only ones as one lookup table), and
+survivors are scored by one fused weighted sum that reproduces :func:`score_pairs` bit
+for bit. :class:`Candidates` keeps 12 bytes per pair; criteria and distances are
+recomputed on demand (``criteria_at``) with :mod:`matcher.criteria`'s scorers.
 
 :func:`rule_cascade` evaluates the same rules for one mentee against every mentor, one
 after another, to say which rule left no mentor and in plain words.
@@ -400,6 +402,14 @@ def _build_grid(me: MenteeArrays, mo: MentorArrays) -> _Grid:
     row = r_lo[owner] + k // nc_rep
     col = c_lo[owner] + k % nc_rep
     del k, nc_rep
+    # Only cells where some mentee lives matter.
+    occupied = np.zeros(n_rows * n_cols, dtype=bool)
+    m_row = np.clip(np.floor((me.lat - lat_lo) / dlat), 0, n_rows - 1).astype(np.int64)
+    m_col = np.clip(np.floor((me.lon - lon_lo) / dlon), 0, n_cols - 1).astype(np.int64)
+    occupied[m_row * n_cols + m_col] = True
+    used = np.flatnonzero(occupied[row * n_cols + col])
+    owner, row, col = owner[used], row[used], col[used]
+    del used
     # Lower bound of the haversine term between the mentor and any point of the cell.
     row_lat_lo = lat_lo + np.arange(n_rows) * dlat
     row_cos = np.cos(
@@ -441,11 +451,19 @@ class _Kernel:
     """Everything per round the chunk kernel needs: codes, lookup tables, term tables."""
 
     mentor_class: npt.NDArray[np.int32]  # per mentor
+    entry_class: npt.NDArray[np.int32]  # per entry of the grid's mentor lists
     mentee_offset: npt.NDArray[np.int64]  # per mentee: class row offset into `table`
     table: npt.NDArray[np.uint8]  # bit 0 rules hold; 1, 2, 3 gender/ethnicity/lived met
     mentee_lang: npt.NDArray[np.uint64] | None  # one-word language masks, else None
     mentor_lang: npt.NDArray[np.uint64] | None
     slots_code: npt.NDArray[np.int32]  # per mentee: row of the availability table
+    goals_code: npt.NDArray[np.int32]  # per mentee: goals << 8 (mentor adds specialisms)
+    exp_mentee: npt.NDArray[np.int32]  # per mentee / mentor: expectations table codes
+    exp_mentor: npt.NDArray[np.int32]
+    first_mask: npt.NDArray[np.uint64] | None  # per mentee: bit of the first language
+    until: npt.NDArray[np.int32]  # dates as int32 ordinals (exact: all below 2**31)
+    start: npt.NDArray[np.int32]
+    planned_end: npt.NDArray[np.int32]
     terms: dict[str, npt.NDArray[np.float64]]  # w · s for each discrete criterion code
     total: float
     weights: dict[str, float]
@@ -466,7 +484,8 @@ def _class_table(
     mentor class]`` holds the five rules' verdict and three preferred-wish outcomes,
     evaluated once per (mentee class, mentor class) with the same tests as the rules.
     """
-    ng, ne, nr = len(GENDERS), len(ETHNICITIES), 4
+    ng, ne = len(GENDERS), len(ETHNICITIES)
+    nr = max(int(mo.max_risk.max(initial=0)), int(me.risk.max(initial=0))) + 1  # risk levels
     g = np.arange(ng)[:, None, None, None, None]
     mg = (np.arange(ng + 1) - 1)[None, :, None, None, None]
     e = np.arange(ne)[None, None, :, None, None]
@@ -508,25 +527,32 @@ def _term(w: float, s: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     return w * s.astype(np.float64)
 
 
-def _kernel(me: MenteeArrays, mo: MentorArrays, config: Config) -> _Kernel:
+def _kernel(me: MenteeArrays, mo: MentorArrays, config: Config, grid: _Grid) -> _Kernel:
     weights = config.weight_vector()
     sc = config.scoring
     terms: dict[str, npt.NDArray[np.float64]] = {}
-    # goals: code n_goals * 9 + covered (uint8 arithmetic as in the scorer).
-    n, cov = np.meshgrid(np.arange(9, dtype=np.uint8), np.arange(9, dtype=np.uint8), indexing="ij")
+    # goals: code mentee goals << 8 | mentor specialisms (the scorer's uint8 arithmetic).
+    goals, spec = np.meshgrid(np.arange(256, dtype=np.uint8), np.arange(256, dtype=np.uint8),
+                              indexing="ij")  # fmt: skip
+    n, cov = popcount(goals), popcount(goals & spec)
     terms["goals"] = _term(
         weights["goals"], np.where(n == 0, 1.0, cov / np.maximum(n, 1)).astype(np.float32)
     ).reshape(-1)
-    # expectations: code (short frequency steps * 9 + shared modes) * 9 + n_modes.
-    short, pm, nm = np.meshgrid(np.arange(3, dtype=np.int8), np.arange(9, dtype=np.uint8),
-                                np.arange(9, dtype=np.uint8), indexing="ij")  # fmt: skip
+    # expectations: code (mentee frequency * 8 + modes) * 24 + mentor frequency * 8 + modes.
+    fi, mi, fj, mj = np.meshgrid(np.arange(3, dtype=np.int8), np.arange(8, dtype=np.uint8),
+                                 np.arange(3, dtype=np.int8), np.arange(8, dtype=np.uint8),
+                                 indexing="ij")  # fmt: skip
     with np.errstate(divide="ignore", invalid="ignore"):
-        freq = np.float64(sc.frequency_shortfall) ** short
-        exp = (0.5 * (freq + pm / nm)).astype(np.float32)
+        freq = np.float64(sc.frequency_shortfall) ** np.maximum(fi - fj, 0)
+        mi8, mj8 = mi.astype(np.uint8), mj.astype(np.uint8)
+        exp = (0.5 * (freq + popcount(mi8 & mj8) / popcount(mi8))).astype(np.float32)
     terms["expectations"] = _term(weights["expectations"], exp).reshape(-1)
     one = np.float32(1.0)
     for name in ("gender", "ethnicity", "faith", "lived_experience"):
         terms[name] = _term(weights[name], np.array([0.0, one], dtype=np.float32))
+    # The class table's bits 1, 2, 3: gender, ethnicity, lived-experience wish met.
+    for name, bit in (("gender", 1), ("ethnicity", 2), ("lived_experience", 3)):
+        terms[name + "@tab"] = terms[name][(np.arange(16) >> bit) & 1]
     lang = np.where(np.array([False, True]), 1.0, sc.secondary_language).astype(np.float32)
     terms["language"] = _term(weights["language"], lang)
     needed, slots_code = np.unique(me.slots_needed, return_inverse=True)
@@ -544,10 +570,18 @@ def _kernel(me: MenteeArrays, mo: MentorArrays, config: Config) -> _Kernel:
     inv_rank = np.empty(len(mo), dtype=np.int32)
     inv_rank[mo.rank] = np.arange(len(mo), dtype=np.int32)
     return _Kernel(
-        mentor_class=mentor_class, mentee_offset=offset, table=table,
+        mentor_class=mentor_class, entry_class=mentor_class[grid.mentors], mentee_offset=offset,
+        table=table,
         mentee_lang=me.languages[:, 0].copy() if one_word else None,
         mentor_lang=mo.languages[:, 0].copy() if one_word else None,
         slots_code=slots_code.reshape(-1).astype(np.int32) * 33, terms=terms,
+        goals_code=me.goals.astype(np.int32) << 8,
+        until=mo.available_until.astype(np.int32), start=me.start.astype(np.int32),
+        planned_end=me.planned_end.astype(np.int32),
+        exp_mentee=(me.frequency.astype(np.int32) * 8 + me.modes) * 24,
+        exp_mentor=mo.frequency.astype(np.int32) * 8 + mo.modes,
+        first_mask=(np.where(me.first_language < 64, np.uint64(1), np.uint64(0))
+                    << (me.first_language.astype(np.uint64) & np.uint64(63))) if one_word else None,
         total=sum(w for w in weights.values() if w > 0), weights=weights, inv_rank=inv_rank,
     )  # fmt: skip
 
@@ -557,6 +591,31 @@ class _Chunk:
     counts: npt.NDArray[np.int64]  # pairs kept per mentee of the chunk
     j: npt.NDArray[np.int32]
     steps: npt.NDArray[np.uint32]
+
+
+def _rows_of(counts: npt.NDArray[np.int64], flag: Mask) -> npt.NDArray[np.int64]:
+    """Positions of the pairs of flagged mentees, pairs being grouped by mentee."""
+    first = np.cumsum(counts) - counts
+    m = np.flatnonzero(flag & (counts > 0))
+    c = counts[m]
+    rows = np.arange(int(c.sum()), dtype=np.int64)
+    rows += np.repeat(first[m] - (np.cumsum(c) - c), c)
+    return rows
+
+
+def _add_except(
+    acc: npt.NDArray[np.float64],
+    rows: npt.NDArray[np.int64],
+    default: np.float64,
+    values: npt.NDArray[np.float64],
+) -> None:
+    """``acc += term`` where ``term`` is ``values`` at ``rows`` and ``default`` elsewhere."""
+    if not len(rows):
+        acc += default
+        return
+    at_rows = acc[rows] + values
+    acc += default
+    acc[rows] = at_rows
 
 
 def _chunk_pairs(
@@ -571,147 +630,231 @@ def _chunk_pairs(
     start: int,
     stop: int,
 ) -> _Chunk:
-    """Feasible, scored and sorted pairs of mentees ``start:stop``."""
+    """Feasible, scored and sorted pairs of mentees ``start:stop``.
+
+    Pairs stay grouped by mentee throughout (mentee ``start`` first), so a rule or
+    criterion that concerns few mentees only touches their pairs (:func:`_rows_of`).
+    """
     n_local = stop - start
     lo, hi = grid.ptr[cells[start:stop]], grid.ptr[cells[start:stop] + 1]
     counts = hi - lo
-    total = int(counts.sum())
-    i = np.repeat(np.arange(start, stop, dtype=np.int32), counts)
-    pos = np.arange(total, dtype=np.int64)
+    # 1. Every mentor listed in the mentee's cell, with the one-table rules.
+    pos = np.arange(int(counts.sum()), dtype=np.int64)
     pos += np.repeat(lo - (np.cumsum(counts) - counts), counts)
-    j = grid.mentors[pos]
-    del pos
-    # --- hard rules, cheapest and most selective first ---
-    tab = kern.table[kern.mentee_offset[i] + kern.mentor_class[j]]
-    ok = (tab & 1).view(bool)
+    idx = np.repeat(kern.mentee_offset[start:stop], counts)
+    idx += kern.entry_class[pos]
+    tab = kern.table[idx]
+    del idx
+    sel = np.flatnonzero(tab & 1)
+    i = np.repeat(np.arange(start, stop, dtype=np.int32), counts)[sel]
+    j = grid.mentors[pos[sel]]
+    tab = tab[sel]
+    del pos, sel
+    # 2. Language, availability and the rules of few mentees.
     if kern.mentee_lang is not None and kern.mentor_lang is not None:
-        ok &= (kern.mentee_lang[i] & kern.mentor_lang[j]) != 0
+        lang = kern.mentor_lang[j]
+        ok = (kern.mentee_lang[i] & lang) != 0
     else:
-        ok &= overlap(me.languages, i, mo.languages, j)
+        lang = None
+        ok = overlap(me.languages, i, mo.languages, j)
     shared = popcount(me.slots[i] & mo.slots[j])
     need = config.rules.min_shared_slots
     if need > 0:
         ok &= shared >= need
     f_str = me.faith_strength[start:stop]
-    any_faith = bool(np.any(f_str != 0))
     if np.any(f_str == STRENGTH_REQUIRED):
-        f = me.faith[i]
-        ok &= (me.faith_strength[i] != STRENGTH_REQUIRED) | ((f >= 0) & (f == mo.faith[j]))
-    nan = np.zeros(0, dtype=np.float64)
-    for rule in active_rules(config):
-        if rule.name not in _FUSED and (rule.name != "excluded" or len(keys)):
-            sel = np.flatnonzero(ok)
-            ok[sel] = rule.test(Pairs(me, mo, i[sel], j[sel], nan, config), keys)
+        rows = _rows_of(np.bincount(i - start, minlength=n_local), f_str == STRENGTH_REQUIRED)
+        f = me.faith[i[rows]]
+        ok[rows] &= (f >= 0) & (f == mo.faith[j[rows]])
     sel = np.flatnonzero(ok)
     del ok
-    i, j = i[sel], j[sel]
+    i, j, tab, shared = i[sel], j[sel], tab[sel], shared[sel]
+    lang = None if lang is None else lang[sel]
+    # 3. Distance, exactly as everywhere else.
     d = haversine_km(me.lat[i], me.lon[i], me.cos_lat[i], mo.lat[j], mo.lon[j], mo.cos_lat[j])
-    near = d <= mo.reach_km[j]
-    keep = np.flatnonzero(near)
-    del near
-    sel = sel[keep]
-    i, j, d = i[keep], j[keep], d[keep]
-    tab, shared = tab[sel], shared[sel]
-    del sel, keep
-    # --- score: one weighted sum, terms looked up or computed, registry order ---
-    w = kern.weights
-    acc: npt.NDArray[np.float64] | None = None
-
-    def add(term: npt.NDArray[np.float64]) -> None:
-        nonlocal acc
-        if acc is None:
-            acc = term.astype(np.float64, copy=True)
+    ok = d <= mo.reach_km[j]
+    # 4. Rules not fused above (exclusions, and rules switched on by the config).
+    nan = np.zeros(0, dtype=np.float64)
+    for rule in active_rules(config):
+        if rule.name in _FUSED:
+            continue
+        if rule.name == "excluded":
+            if not len(keys):
+                continue
+            n_mo = len(mo)
+            mine = keys[(keys >= start * n_mo) & (keys < stop * n_mo)]
+            if not len(mine):
+                continue
+            has = np.zeros(n_local, dtype=bool)
+            has[np.unique(mine // n_mo) - start] = True
+            rows = _rows_of(np.bincount(i - start, minlength=n_local), has)
         else:
-            acc += term
-
-    T = kern.terms
-    if w["goals"] > 0:
-        g = me.goals[i]
-        cov = popcount(g & mo.specialisms[j]).astype(np.int32)
-        cov += me.n_goals[i].astype(np.int32) * 9
-        add(T["goals"][cov])
-        del g, cov
-    if w["expectations"] > 0:
-        short = np.maximum(me.frequency[i] - mo.frequency[j], 0).astype(np.int32) * 81
-        short += popcount(me.modes[i] & mo.modes[j]).astype(np.int32) * 9
-        short += me.n_modes[i]
-        add(T["expectations"][short])
-        del short
-    if w["gender"] > 0:
-        add(T["gender"][(tab >> 1) & 1])
-    if w["ethnicity"] > 0:
-        add(T["ethnicity"][(tab >> 2) & 1])
-    if w["faith"] > 0:
-        if any_faith:
-            f = me.faith[i]
-            met = (f >= 0) & (f == mo.faith[j])
-            met |= me.faith_strength[i] != STRENGTH_PREFERRED
-            add(T["faith"][met.view(np.uint8)])
-        else:
-            add(np.full(len(i), T["faith"][1]))
-    if w["language"] > 0:
-        if kern.mentor_lang is not None:
-            first = me.first_language[i].astype(np.uint64)
-            bit = (kern.mentor_lang[j] >> (first & np.uint64(63))) & np.uint64(1)
-            bit &= (first < np.uint64(64)).view(np.uint8)
-            add(T["language"][bit])
-        else:
-            add(T["language"][has_bit(mo.languages, j, me.first_language[i]).view(np.uint8)])
-    if w["availability"] > 0:
-        code = kern.slots_code[i] + shared
-        add(T["availability"][code])
-        del code
-    if w["location"] > 0:
-        loc = (0.5 ** (d / config.scoring.location_half_km)).astype(np.float32)
-        add(_term(w["location"], loc))
-        del loc
-    if w["through_the_gate"] > 0:
-        code8 = np.zeros(len(i), dtype=np.uint8)
-        rows = np.flatnonzero(me.custody[i])
-        if len(rows):
-            cleared = has_bit(mo.prisons, j[rows], me.prison[i[rows]])
-            near_r = d[rows] <= config.scoring.release_area_km
-            code8[rows] = 1 + cleared.view(np.uint8) * 2 + near_r.view(np.uint8)
-        add(T["through_the_gate"][code8])
-        del code8, rows
-    if w["continuity"] > 0:
-        st = me.start[i]
-        span = (me.planned_end[i] - st).astype(np.float64)
-        cont = (mo.available_until[j] - st) / span
-        add(_term(w["continuity"], np.clip(cont, 0.0, 1.0).astype(np.float32)))
-        del st, span, cont
-    if w["lived_experience"] > 0:
-        add(T["lived_experience"][(tab >> 3) & 1])
-    del tab, shared, d
-    assert acc is not None
-    acc /= kern.total
-    acc *= SCORE_GRID
-    np.rint(acc, out=acc)
-    np.clip(acc, 0.0, SCORE_GRID, out=acc)
-    steps = np.subtract(SCORE_GRID, acc).astype(np.uint64)
-    del acc
-    # --- order: one uint64 key per pair (mentee, steps below 1, mentor rank), sorted ---
+            rows = np.arange(len(i), dtype=np.int64)
+        rows = rows[ok[rows]]
+        ok[rows] = rule.test(Pairs(me, mo, i[rows], j[rows], nan, config), keys)
+    sel = np.flatnonzero(ok)
+    del ok
+    i, j, d, tab, shared = i[sel], j[sel], d[sel], tab[sel], shared[sel]
+    lang = None if lang is None else lang[sel]
+    del sel
+    counts = np.bincount(i - start, minlength=n_local).astype(np.int64)
+    steps = _score_steps(me, mo, config, kern, i, j, d, tab, shared, lang, counts, start, stop)
+    del d, tab, shared, lang
+    # 5. Order: one uint64 key per pair (mentee, steps below 1, mentor rank), sorted.
     i_bits = max(int(n_local - 1).bit_length(), 1)
     r_bits = max(int(len(mo) - 1).bit_length(), 1)
     assert i_bits + r_bits + _GRID_BITS <= 64  # chunk sizes are capped accordingly
     key = (i - np.int32(start)).astype(np.uint64) << np.uint64(64 - i_bits)
+    del i
     key |= steps << np.uint64(r_bits)
-    del steps, i
+    del steps
     key |= mo.rank[j].astype(np.uint64)
     del j
     key.sort()
-    i_loc = (key >> np.uint64(64 - i_bits)).astype(np.int64)
-    counts = np.bincount(i_loc, minlength=n_local).astype(np.int64)
     if max_per_mentee is not None:
         first = np.cumsum(counts) - counts
-        rank_in = np.arange(len(key), dtype=np.int64) - first[i_loc]
-        key = key[rank_in < max_per_mentee]
+        i_loc = (key >> np.uint64(64 - i_bits)).astype(np.int64)
+        key = key[np.arange(len(key), dtype=np.int64) - first[i_loc] < max_per_mentee]
         counts = np.minimum(counts, max_per_mentee)
-        del first, rank_in
-    del i_loc
+        del first, i_loc
     j_out = kern.inv_rank[(key & np.uint64((1 << r_bits) - 1)).astype(np.intp)]
-    steps_out = ((key >> np.uint64(r_bits)) & np.uint64((1 << _GRID_BITS) - 1)).astype(np.uint32)
-    return _Chunk(counts, j_out, steps_out)
+    key >>= np.uint64(r_bits)
+    key &= np.uint64((1 << _GRID_BITS) - 1)
+    return _Chunk(counts, j_out, key.astype(np.uint32))
+
+
+def _score_steps(
+    me: MenteeArrays,
+    mo: MentorArrays,
+    config: Config,
+    kern: _Kernel,
+    i: npt.NDArray[np.int32],
+    j: npt.NDArray[np.int32],
+    d: npt.NDArray[np.float64],
+    tab: npt.NDArray[np.uint8],
+    shared: npt.NDArray[np.uint8],
+    lang: npt.NDArray[np.uint64] | None,
+    counts: npt.NDArray[np.int64],
+    start: int,
+    stop: int,
+) -> npt.NDArray[np.uint64]:
+    """``SCORE_GRID · (1 − score)`` of feasible pairs, bit for bit :func:`score_pairs`.
+
+    One float64 accumulator; each criterion adds ``w · float64(float32 score)`` in
+    registry order, exactly as :func:`score_pairs` does. Criteria taking few values are
+    looked up in tables of those very terms; the others are computed with the same
+    expressions as their scorers, only for the pairs where they can differ from 1.
+    """
+    w, T = kern.weights, kern.terms
+    n = len(i)
+    acc = np.zeros(n, dtype=np.float64)
+    if w["goals"] > 0:
+        code = kern.goals_code[i]
+        code += mo.specialisms[j]
+        acc += T["goals"][code]
+        del code
+    if w["expectations"] > 0:
+        code = kern.exp_mentee[i]
+        code += kern.exp_mentor[j]
+        acc += T["expectations"][code]
+        del code
+    if w["gender"] > 0:
+        acc += T["gender@tab"][tab]
+    if w["ethnicity"] > 0:
+        acc += T["ethnicity@tab"][tab]
+    if w["faith"] > 0:
+        # Only mentees with a preferred faith can score below 1.
+        rows = _rows_of(counts, me.faith_strength[start:stop] == STRENGTH_PREFERRED)
+        f = me.faith[i[rows]]
+        met = ((f >= 0) & (f == mo.faith[j[rows]])).view(np.uint8)
+        _add_except(acc, rows, T["faith"][1], T["faith"][met])
+    if w["language"] > 0:
+        if lang is not None and kern.first_mask is not None:
+            first = ((lang & kern.first_mask[i]) != 0).view(np.uint8)
+        else:
+            first = has_bit(mo.languages, j, me.first_language[i]).view(np.uint8)
+        acc += T["language"][first]
+        del first
+    if w["availability"] > 0:
+        code = kern.slots_code[i]
+        code += shared
+        acc += T["availability"][code]
+        del code
+    if w["location"] > 0:
+        x = d / config.scoring.location_half_km
+        np.power(0.5, x, out=x)
+        np.multiply(x.astype(np.float32), np.float64(w["location"]), out=x)
+        acc += x
+        del x
+    if w["through_the_gate"] > 0:
+        # Community mentees score 1; custody: half cleared, half near the release address.
+        rows = _rows_of(counts, me.custody[start:stop])
+        cleared = has_bit(mo.prisons, j[rows], me.prison[i[rows]]).view(np.uint8)
+        near = (d[rows] <= config.scoring.release_area_km).view(np.uint8)
+        _add_except(
+            acc, rows, T["through_the_gate"][0], T["through_the_gate"][1 + cleared * 2 + near]
+        )
+    if w["continuity"] > 0:
+        # Covered (ratio >= 1, clipped to 1) exactly when available_until >= planned_end.
+        rows = np.flatnonzero(kern.until[j] < kern.planned_end[i])
+        i_r = i[rows]
+        st = kern.start[i_r]
+        span = (kern.planned_end[i_r] - st).astype(np.float64)
+        cont = np.clip((kern.until[j[rows]] - st) / span, 0.0, 1.0)
+        full = _term(w["continuity"], np.ones(1, dtype=np.float32))[0]
+        _add_except(acc, rows, full, _term(w["continuity"], cont.astype(np.float32)))
+    if w["lived_experience"] > 0:
+        acc += T["lived_experience@tab"][tab]
+    acc /= kern.total
+    acc *= SCORE_GRID
+    np.rint(acc, out=acc)
+    np.clip(acc, 0.0, SCORE_GRID, out=acc)
+    return np.subtract(SCORE_GRID, acc).astype(np.uint64)
+
+
+class _Sink:
+    """Chunk results copied, in mentee order, into a few large blocks as they arrive.
+
+    Each chunk's small arrays are freed at once (so the allocator reuses their memory
+    instead of fragmenting the heap); the blocks are joined into the final arrays one at
+    a time, each freed after its copy, so the kept pairs exist about once in memory.
+    """
+
+    BLOCK = 1 << 25
+
+    def __init__(self, n_mentees: int) -> None:
+        self.counts = np.zeros(n_mentees, dtype=np.int64)
+        self.row = 0
+        self.blocks: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], int]] = []
+
+    def add(self, chunk: _Chunk) -> None:
+        self.counts[self.row : self.row + len(chunk.counts)] = chunk.counts
+        self.row += len(chunk.counts)
+        at, n = 0, len(chunk.j)
+        while at < n:
+            if not self.blocks or self.blocks[-1][2] == self.BLOCK:
+                self.blocks.append(
+                    (np.empty(self.BLOCK, np.int32), np.empty(self.BLOCK, np.uint32), 0)
+                )
+            j, s, used = self.blocks[-1]
+            take = min(n - at, self.BLOCK - used)
+            j[used : used + take] = chunk.j[at : at + take]
+            s[used : used + take] = chunk.steps[at : at + take]
+            self.blocks[-1] = (j, s, used + take)
+            at += take
+
+    def finish(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+        n = sum(used for _, _, used in self.blocks)
+        mentor = np.empty(n, dtype=np.int32)
+        steps = np.empty(n, dtype=np.uint32)
+        at = 0
+        while self.blocks:
+            j, s, used = self.blocks.pop(0)
+            mentor[at : at + used] = j[:used]
+            steps[at : at + used] = s[:used]
+            at += used
+            del j, s
+        return mentor, steps, self.counts
 
 
 def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
@@ -725,7 +868,7 @@ def find_candidates(
     config: Config | None = None,
     *,
     as_of: date,
-    chunk_size: int = 2048,
+    chunk_size: int = 256,
     workers: int | None = None,
     max_per_mentee: int | None = None,
 ) -> Candidates:
@@ -770,11 +913,11 @@ def find_candidates(
     mo = (
         mentors if isinstance(mentors, MentorArrays) else MentorArrays.from_records(mentors, config)
     )
-    chunks: list[_Chunk] = []
+    sink = _Sink(len(me))
     if len(me) and len(mo):
         grid = _build_grid(me, mo)
         cells = grid.cell(me.lat, me.lon)
-        kern = _kernel(me, mo, config)
+        kern = _kernel(me, mo, config, grid)
         keys = _exclusion_keys(me, mo)
         workers = workers or min(2, os.cpu_count() or 1)
         r_bits = max(int(len(mo) - 1).bit_length(), 1)
@@ -785,21 +928,13 @@ def find_candidates(
 
         if workers > 1:
             with ThreadPoolExecutor(workers) as pool:
-                chunks = list(pool.map(run, _chunks(len(me), size)))
+                for chunk in pool.map(run, _chunks(len(me), size)):
+                    sink.add(chunk)
+                    del chunk
         else:
-            chunks = [run(span) for span in _chunks(len(me), size)]
-    n = sum(len(c.j) for c in chunks)
-    mentor = np.empty(n, dtype=np.int32)
-    steps = np.empty(n, dtype=np.uint32)
-    counts = np.zeros(len(me), dtype=np.int64)
-    at = row = 0
-    while chunks:  # copy each chunk into place and drop it: no second full copy
-        c = chunks.pop(0)
-        mentor[at : at + len(c.j)] = c.j
-        steps[at : at + len(c.j)] = c.steps
-        counts[row : row + len(c.counts)] = c.counts
-        at, row = at + len(c.j), row + len(c.counts)
-        del c
+            for span in _chunks(len(me), size):
+                sink.add(run(span))
+    mentor, steps, counts = sink.finish()
     mentee = np.repeat(np.arange(len(me), dtype=np.int32), counts)
     return Candidates(mentee, mentor, steps, me, mo, config)
 

@@ -293,21 +293,22 @@ def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
     lines.append(
         f"{'candidate':<12} {'score':>6} " + " ".join(f"{n:>6}" for n in names) + "  km     outcome"
     )
-    for p in range(int(lo), min(int(hi), int(lo) + k)):
+    shown = np.arange(int(lo), min(int(hi), int(lo) + k))
+    crit = cands.criteria_at(shown)
+    dist = cands.distance_at(shown)
+    for n, p in enumerate(shown.tolist()):
         j = int(cands.mentor[p])
         mid = result.mentors[j].id
         vals = []
         for c in CRITERION_NAMES:
-            v = float(cands.criteria[c][p])
+            v = float(crit[c][n])
             vals.append(f"{'-' if v != v else f'{v:.2f}':>6}")
         if solved.mentor_of[i] == j:
             outcome = "proposed"
         else:
             outcome = taker_phrase(j, taker, cands, to_match)
         lines.append(
-            f"{mid:<12} {cands.score[p]:>6.3f} "
-            + " ".join(vals)
-            + f"  {cands.distance_km[p]:>5.1f}  {outcome}"
+            f"{mid:<12} {cands.score[p]:>6.3f} " + " ".join(vals) + f"  {dist[n]:>5.1f}  {outcome}"
         )
     if hi - lo > k:
         lines.append(f"... and {int(hi - lo) - k} more candidates")

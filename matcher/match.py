@@ -350,12 +350,16 @@ def _rows(
                 "existing",
             )
         )
+    # Criteria of the chosen pairs only: never materialise them for every pair.
+    chosen_crit = cands.criteria_at(result.chosen)
+    crit_row = np.full(n, -1, dtype=np.int64)
+    crit_row[cands.mentee[result.chosen]] = np.arange(result.chosen.size)
     for i, mentee in enumerate(to_match):
         n_cand = int(starts[i + 1] - starts[i])
         p = chosen_pair[i]
         if p >= 0:
             mentor = mentors[int(cands.mentor[p])]
-            crit = {c: _num(cands.criteria[c][p]) for c in CRITERION_NAMES}
+            crit = {c: _num(chosen_crit[c][crit_row[i]]) for c in CRITERION_NAMES}
             shared = tuple(g for g in mentee.goals if g in mentor.specialisms)
             signpost = tuple(g for g in mentee.goals if g not in mentor.specialisms)
             rank = int(p - starts[i] + 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import date
 from pathlib import Path
@@ -12,14 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.arrays import add_months
+from matcher.arrays import MenteeArrays, MentorArrays, add_months, haversine_km
 from matcher.candidates import (
     RULES,
+    Candidates,
     find_candidates,
     rule_cascade,
     write_candidates,
 )
 from matcher.config import Config, config_from_dict
+from matcher.criteria import SCORE_GRID, Pairs, score_pairs
 from matcher.errors import ParameterError
 from matcher.models import Existing, Mentee, Mentor
 from matcher.registry import CRITERION_NAMES
@@ -383,3 +386,102 @@ def test_cascade_capacity_counts_existing_relationships() -> None:
 def test_cascade_without_mentors() -> None:
     cascade = rule_cascade(make_mentee(), [], as_of=AS_OF)
     assert cascade.reason == "no mentors to match against"
+
+
+# --- scores, criteria on demand, and the fused kernel against the scorers ------------------
+
+
+def _reference(c: Candidates) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Scores and criteria of the kept pairs by ``score_pairs`` (one scorer per criterion)."""
+    me, mo = c.mentee_arrays, c.mentor_arrays
+    i, j = c.mentee, c.mentor
+    d = haversine_km(me.lat[i], me.lon[i], me.cos_lat[i], mo.lat[j], mo.lon[j], mo.cos_lat[j])
+    return score_pairs(Pairs(me, mo, i, j, d, c.config))
+
+
+_WEIGHTS = st.fixed_dictionaries(
+    {name: st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.7]) for name in CRITERION_NAMES}
+).filter(lambda w: any(v > 0 for v in w.values()))
+
+
+@_PROPS
+@given(local_caseloads(), _WEIGHTS, st.integers(0, 2), st.booleans())
+def test_fused_scores_are_bit_identical_to_the_scorers(
+    caseload: tuple[list[Mentee], list[Mentor]],
+    weights: dict[str, float],
+    slots: int,
+    clearance: bool,
+) -> None:
+    mentees, mentors = caseload
+    cfg = config_from_dict({
+        "weights": weights,
+        "rules": {"min_shared_slots": slots, "require_prison_clearance": clearance},
+        "scoring": {"location_half_km": 7.0, "frequency_shortfall": 0.3},
+    })  # fmt: skip
+    c = find_candidates(mentees, mentors, cfg, as_of=AS_OF, chunk_size=3)
+    score, crit = _reference(c)
+    assert c.score.dtype == np.float64 and np.array_equal(c.score, score)
+    assert np.array_equal(c.score_steps, np.rint((1 - score) * SCORE_GRID).astype(np.uint32))
+    full = c.criteria
+    assert list(full) == list(CRITERION_NAMES)
+    for name in CRITERION_NAMES:
+        assert np.array_equal(full[name], crit[name], equal_nan=True)
+
+
+@_PROPS
+@given(local_caseloads(), st.randoms(use_true_random=False))
+def test_criteria_at_equals_full_criteria(
+    caseload: tuple[list[Mentee], list[Mentor]], rnd: random.Random
+) -> None:
+    mentees, mentors = caseload
+    cfg = config_from_dict({"weights": {"faith": 0.0}})
+    c = find_candidates(mentees, mentors, cfg, as_of=AS_OF)
+    rows = np.array(rnd.sample(range(len(c)), min(len(c), 5)), dtype=np.int64)
+    at = c.criteria_at(rows)
+    assert list(at) == list(CRITERION_NAMES)
+    for name, values in c.criteria.items():
+        assert at[name].dtype == np.float32 and len(at[name]) == len(rows)
+        assert np.array_equal(at[name], values[rows], equal_nan=True)
+    assert np.all(np.isnan(at["faith"]))
+    assert np.array_equal(c.distance_at(rows).astype(np.float32), c.distance_km[rows])
+
+
+def test_candidates_store_twelve_bytes_per_pair() -> None:
+    mentees, mentors = _world()
+    c = find_candidates(mentees, mentors, as_of=AS_OF)
+    assert c.mentee.dtype == np.int32 and c.mentor.dtype == np.int32
+    assert c.score_steps.dtype == np.uint32
+    assert "criteria" not in vars(c) and "distance_km" not in vars(c)  # not computed yet
+    assert c.distance_km.dtype == np.float32 and len(c.distance_km) == len(c)
+    assert "distance_km" in vars(c)  # cached once asked for
+
+
+def test_languages_beyond_one_mask_word() -> None:
+    """The fused language tests have a general path for masks of several words."""
+    mentees, mentors = _world()
+    me = MenteeArrays.from_records(mentees, Config(), AS_OF)
+    mo = MentorArrays.from_records(mentors, Config())
+    one = find_candidates(me, mo, as_of=AS_OF)
+    wide_me = dataclasses.replace(me, languages=np.pad(me.languages, ((0, 0), (0, 1))))
+    wide_mo = dataclasses.replace(mo, languages=np.pad(mo.languages, ((0, 0), (0, 2))))
+    two = find_candidates(wide_me, wide_mo, as_of=AS_OF)
+    assert np.array_equal(one.mentor, two.mentor) and np.array_equal(one.score, two.score)
+
+
+@pytest.mark.parametrize(("lon_e", "lon_m"), [(179.99, -179.99), (-179.99, 179.98), (0.0, 0.1)])
+def test_grid_search_across_the_date_line(lon_e: float, lon_m: float) -> None:
+    mentee = make_mentee(lat=-16.5, lon=lon_e)
+    mentor = make_mentor(lat=-16.5, lon=lon_m, max_travel_km=30.0)
+    c = find_candidates([mentee], [mentor], as_of=AS_OF)
+    cascade = rule_cascade(mentee, [mentor], as_of=AS_OF)
+    assert len(c) == 1 and bool(cascade.feasible[0])
+
+
+def test_grid_search_near_a_pole() -> None:
+    mentees = [make_mentee("E1", lat=89.95, lon=0.0), make_mentee("E2", lat=89.95, lon=180.0)]
+    mentor = make_mentor(lat=89.95, lon=90.0, max_travel_km=20.0)
+    c = find_candidates(mentees, [mentor], as_of=AS_OF)
+    for k, mentee in enumerate(mentees):
+        feasible_one = bool(rule_cascade(mentee, [mentor], as_of=AS_OF).feasible[0])
+        assert (c.indptr[k + 1] - c.indptr[k] == 1) == feasible_one
+    assert len(c) == 2

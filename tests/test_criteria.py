@@ -274,3 +274,20 @@ def test_scaling_all_weights_changes_nothing(
         assert abs(score - pb[key]) <= 1 / SCORE_GRID
     if factor in (0.5, 2.0, 4.0):  # powers of two scale exactly
         assert np.array_equal(a.score, b.score)
+
+
+def test_haversine_in_place_matches_the_plain_formula() -> None:
+    """The in-place haversine computes the very same float64 operations, in order."""
+    from matcher.arrays import haversine_km
+
+    rng = np.random.default_rng(7)
+    lat1, lat2 = rng.uniform(-1.5, 1.5, (2, 5000))
+    lon1, lon2 = rng.uniform(-3.1, 3.1, (2, 5000))
+    lat2[::2] = lat1[::2] + rng.normal(0, 1e-3, 2500)
+    lon2[::2] = lon1[::2] + rng.normal(0, 1e-3, 2500)
+    c1, c2 = np.cos(lat1), np.cos(lat2)
+    s_lat, s_lon = np.sin((lat2 - lat1) * 0.5), np.sin((lon2 - lon1) * 0.5)
+    a = s_lat * s_lat + c1 * c2 * (s_lon * s_lon)
+    plain = (2.0 * EARTH_RADIUS_KM) * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    assert np.array_equal(haversine_km(lat1, lon1, c1, lat2, lon2, c2), plain)
+    assert haversine_km(lat1[0], lon1[0], c1[0], lat2[0], lon2[0], c2[0]) == plain[0]
