@@ -127,7 +127,7 @@ def match_command(
     json_path: str | None,
     report: str | None,
 ) -> None:
-    """Find the optimal assignment and explain every match and non-match."""
+    """Find the optimal assignment and explain every outcome."""
     result = match_files(mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of))
     write_matches_csv(out, result)
     if json_path:
@@ -176,7 +176,7 @@ def shortlist_command(
     as_of: Any,
     k: int,
 ) -> None:
-    """Rank the best mentors with room for one referral, with reasons."""
+    """Rank the best mentors with room for one referral."""
     config = load_config(config_path)
     c = load_caseload(
         mentees, mentors, existing, allow_unknown_columns=config.rules.allow_unknown_columns
@@ -240,7 +240,7 @@ def generate(n_mentees: int, n_mentors: int, seed: int, out: str) -> None:
     help="Folder for the outputs.",
 )
 def demo(out: str) -> None:
-    """Run the whole round on the bundled synthetic caseload, with its report."""
+    """Run the whole round on the bundled caseload, with its report."""
     result, written = run_demo(out)
     click.echo(_summary_line(result))
     for kind, path in written.items():
