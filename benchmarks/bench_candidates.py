@@ -25,6 +25,8 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -43,6 +45,41 @@ WORK = Path(__file__).parent / "_work"
 def peak_mib() -> float:
     """Maximum resident set size of this process so far, MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_children_mib() -> float:
+    """Largest maximum resident set size of any finished child process, MiB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+# Polls the proportional set size (shared pages split between the processes mapping them)
+# of the benchmark and its child processes; prints the largest sum seen, in KiB. A separate
+# process, so that the benchmark stays single-threaded (``find_candidates`` forks a
+# worker only from a single-threaded process).
+_SAMPLER = r"""
+import os, signal, sys, time
+root, peak = int(sys.argv[1]), 0
+def pss(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            return sum(int(l.split()[1]) for l in fh if l.startswith("Pss:"))
+    except OSError:
+        return 0
+def kids(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+def done(*_):
+    print(peak, flush=True)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, done)
+while os.path.exists(f"/proc/{root}"):
+    peak = max(peak, sum(pss(p) for p in [root, *kids(root)]))
+    time.sleep(0.05)
+done()
+"""
 
 
 def head(arrays: MenteeArrays, n: int) -> MenteeArrays:
@@ -64,6 +101,8 @@ def main() -> None:
                     help="score only the first N mentees (all mentors), to scale down")  # fmt: skip
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--chunk-size", type=int, default=256)
+    ap.add_argument("--processes", choices=("auto", "yes", "no"), default="auto",
+                    help="find_candidates(processes=None / True / False)")  # fmt: skip
     args = ap.parse_args()
 
     folder = WORK / f"{args.mentees}x{args.mentors}-s{args.seed}"
@@ -88,6 +127,9 @@ def main() -> None:
     gc.collect()
     peak_arrays = peak_mib()
 
+    sampler = subprocess.Popen(
+        [sys.executable, "-c", _SAMPLER, str(os.getpid())], stdout=subprocess.PIPE, text=True
+    )
     times, n_pairs = [], 0
     for _ in range(args.repeat):
         gc.collect()
@@ -95,6 +137,7 @@ def main() -> None:
         cands = find_candidates(
             me, mo, config, as_of=as_of, workers=args.workers,
             max_per_mentee=args.max_per_mentee, chunk_size=args.chunk_size,
+            processes={"auto": None, "yes": True, "no": False}[args.processes],
         )  # fmt: skip
         times.append(time.perf_counter() - t0)
         n_pairs = len(cands)
@@ -103,6 +146,9 @@ def main() -> None:
         nbytes = sum(a.nbytes for a in (cands.mentee, cands.mentor, cands.score_steps))
         del cands
     peak_all = peak_mib()
+    sampler.terminate()
+    out, _ = sampler.communicate()
+    peak_pss = int(out.split()[-1]) / 1024 if out.split() else float("nan")
 
     per = np.array(times)
     print(f"machine: {platform.machine()}, nproc {os.cpu_count()}, numpy {np.__version__}")
@@ -114,6 +160,11 @@ def main() -> None:
         f"(min {per.min():.1f}, max {per.max():.1f}); pairs kept {n_pairs:,} "
         f"({n_pairs / max(len(me), 1):.0f} per mentee, {nbytes / 2**20:.0f} MiB); "
         f"peak RSS {peak_all:.0f} MiB"
+    )
+    print(
+        f"memory during find_candidates: peak PSS of this process + its child "
+        f"{peak_pss:.0f} MiB (sampled every 50 ms); peak RSS of the child "
+        f"{peak_children_mib():.0f} MiB"
     )
 
 

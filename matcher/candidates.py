@@ -14,7 +14,9 @@ after another, to say which rule left no mentor and in plain words.
 
 from __future__ import annotations
 
+import mmap
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from matcher.arrays import (
     haversine_km,
     overlap,
     popcount,
+    unit_vectors,
 )
 from matcher.config import Config
 from matcher.criteria import (
@@ -468,6 +471,10 @@ class _Kernel:
     total: float
     weights: dict[str, float]
     inv_rank: npt.NDArray[np.int32]
+    me_xyz: tuple[npt.NDArray[np.float64], ...]  # unit vectors, one array per axis
+    mo_xyz: tuple[npt.NDArray[np.float64], ...]
+    reach_lo: npt.NDArray[np.float64]  # reach ∓ _d_tol(reach): surely in / surely out
+    reach_hi: npt.NDArray[np.float64]
 
 
 _FUSED = ("mentee_gender", "mentor_gender", "risk", "ethnicity", "lived_experience",
@@ -583,7 +590,88 @@ def _kernel(me: MenteeArrays, mo: MentorArrays, config: Config, grid: _Grid) -> 
         first_mask=(np.where(me.first_language < 64, np.uint64(1), np.uint64(0))
                     << (me.first_language.astype(np.uint64) & np.uint64(63))) if one_word else None,
         total=sum(w for w in weights.values() if w > 0), weights=weights, inv_rank=inv_rank,
+        me_xyz=tuple(np.ascontiguousarray(a) for a in unit_vectors(me.lat, me.lon).T),
+        mo_xyz=tuple(np.ascontiguousarray(a) for a in mo.xyz.T),
+        reach_lo=mo.reach_km - _d_tol(mo.reach_km), reach_hi=mo.reach_km + _d_tol(mo.reach_km),
     )  # fmt: skip
+
+
+# --- distances: a fast chord path, exact where it matters ----------------------------------
+
+# |chord distance − haversine_km| is below 2e-12 km on the generator's caseloads (rounding
+# of unit vectors and of the two formulas, ~1e-15 of the Earth's radius); the guards below
+# treat anything within this much larger tolerance as undecided and ask haversine_km.
+_D_TOL_ABS = 1e-9  # km
+_D_TOL_REL = 1e-12
+_FAR_KM = 5000.0  # beyond (asin near 1 is ill-conditioned): always ask haversine_km
+_POLY_X = 0.05  # asin by its series up to x⁹ when every half-chord is below this
+
+
+def _d_tol(d: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return _D_TOL_ABS + _D_TOL_REL * d
+
+
+def _chord_km(
+    kern: _Kernel, i: npt.NDArray[np.int32], j: npt.NDArray[np.int32]
+) -> npt.NDArray[np.float64]:
+    """Great-circle distance from the chord between unit vectors: ``2R·asin(|Δ|/2)``.
+
+    Within ``_d_tol`` of :func:`haversine_km` below ``_FAR_KM`` (not bit for bit):
+    callers decide comparisons and float32 roundings with it only outside that band.
+    """
+    (ax, ay, az), (bx, by, bz) = kern.me_xyz, kern.mo_xyz
+    x = ax[i]
+    x -= bx[j]
+    x *= x
+    t = ay[i]
+    t -= by[j]
+    t *= t
+    x += t
+    t = az[i]
+    t -= bz[j]
+    t *= t
+    x += t
+    del t
+    np.sqrt(x, out=x)
+    x *= 0.5
+    np.minimum(x, 1.0, out=x)
+    if len(x) and float(x.max()) <= _POLY_X:
+        # asin x = x + x³/6 + 3x⁵/40 + 5x⁷/112 + 35x⁹/1152 + …  (rest < 1e-14 · x here)
+        x2 = x * x
+        p = x2 * (35 / 1152)
+        p += 5 / 112
+        p *= x2
+        p += 3 / 40
+        p *= x2
+        p += 1 / 6
+        p *= x2
+        p *= x
+        x += p
+        del p, x2
+    else:
+        np.arcsin(x, out=x)
+    x *= 2.0 * EARTH_RADIUS_KM
+    return x
+
+
+def _undecided(
+    d: npt.NDArray[np.float64], lo: npt.NDArray[np.float64], hi: npt.NDArray[np.float64]
+) -> npt.NDArray[np.int64]:
+    """Rows where ``d <= limit`` may differ from ``haversine <= limit`` (lo/hi: limit ∓ tol)."""
+    maybe = d <= hi
+    maybe &= d > lo
+    if len(d) and float(d.max()) > _FAR_KM:
+        maybe |= d > _FAR_KM
+    return np.flatnonzero(maybe)
+
+
+def _haversine_rows(
+    me: MenteeArrays,
+    mo: MentorArrays,
+    i: npt.NDArray[np.int32],
+    j: npt.NDArray[np.int32],
+) -> npt.NDArray[np.float64]:
+    return haversine_km(me.lat[i], me.lon[i], me.cos_lat[i], mo.lat[j], mo.lon[j], mo.cos_lat[j])
 
 
 @dataclass(frozen=True)
@@ -670,9 +758,13 @@ def _chunk_pairs(
     del ok
     i, j, tab, shared = i[sel], j[sel], tab[sel], shared[sel]
     lang = None if lang is None else lang[sel]
-    # 3. Distance, exactly as everywhere else.
-    d = haversine_km(me.lat[i], me.lon[i], me.cos_lat[i], mo.lat[j], mo.lon[j], mo.cos_lat[j])
-    ok = d <= mo.reach_km[j]
+    # 3. Distance: the chord decides, haversine_km (as everywhere else) where it is close.
+    d = _chord_km(kern, i, j)
+    ok = d <= kern.reach_lo[j]
+    rows = _undecided(d, kern.reach_lo[j], kern.reach_hi[j])
+    if len(rows):
+        d[rows] = _haversine_rows(me, mo, i[rows], j[rows])
+        ok[rows] = d[rows] <= mo.reach_km[j[rows]]
     # 4. Rules not fused above (exclusions, and rules switched on by the config).
     nan = np.zeros(0, dtype=np.float64)
     for rule in active_rules(config):
@@ -781,16 +873,40 @@ def _score_steps(
         acc += T["availability"][code]
         del code
     if w["location"] > 0:
-        x = d / config.scoring.location_half_km
-        np.power(0.5, x, out=x)
-        np.multiply(x.astype(np.float32), np.float64(w["location"]), out=x)
+        # float32(0.5 ** (d / half)) as the scorer has it, from haversine_km's d: exp2 of the
+        # chord distance rounds to the same float32 unless within the tolerance of a
+        # rounding boundary; those few pairs take the scorer's own expression.
+        half = config.scoring.location_half_km
+        x = np.multiply(d, -1.0 / half)
+        np.exp2(x, out=x)
+        tol = _d_tol(d)
+        tol *= np.log(2.0) / half * (1 + 1e-6)
+        tol += 1e-15
+        below = (x - tol).astype(np.float32)
+        tol += x
+        s32 = tol.astype(np.float32)
+        del tol
+        rows = np.flatnonzero(below != s32)
+        if len(d) and float(d.max()) > _FAR_KM:
+            rows = np.union1d(rows, np.flatnonzero(d > _FAR_KM))
+        if len(rows):
+            exact = _haversine_rows(me, mo, i[rows], j[rows])
+            s32[rows] = (0.5 ** (exact / half)).astype(np.float32)
+        np.multiply(s32, np.float64(w["location"]), out=x)
         acc += x
-        del x
+        del x, s32, below
     if w["through_the_gate"] > 0:
         # Community mentees score 1; custody: half cleared, half near the release address.
         rows = _rows_of(counts, me.custody[start:stop])
         cleared = has_bit(mo.prisons, j[rows], me.prison[i[rows]]).view(np.uint8)
-        near = (d[rows] <= config.scoring.release_area_km).view(np.uint8)
+        d_r = d[rows]
+        area = config.scoring.release_area_km
+        near = d_r <= area - _d_tol(np.float64(area))
+        unsure = _undecided(d_r, area - _d_tol(d_r * 0 + area), area + _d_tol(d_r * 0 + area))
+        if len(unsure):
+            r_u = rows[unsure]
+            near[unsure] = _haversine_rows(me, mo, i[r_u], j[r_u]) <= area
+        near = near.view(np.uint8)
         _add_except(
             acc, rows, T["through_the_gate"][0], T["through_the_gate"][1 + cleared * 2 + near]
         )
@@ -826,6 +942,7 @@ class _Sink:
         self.counts = np.zeros(n_mentees, dtype=np.int64)
         self.row = 0
         self.blocks: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], int]] = []
+        self.tail: _ForkedPart | None = None
 
     def add(self, chunk: _Chunk) -> None:
         self.counts[self.row : self.row + len(chunk.counts)] = chunk.counts
@@ -843,8 +960,17 @@ class _Sink:
             self.blocks[-1] = (j, s, used + take)
             at += take
 
+    def add_forked(self, part: _ForkedPart) -> None:
+        """Take a child process's results (the mentees after those added so far)."""
+        counts = part.counts
+        self.counts[self.row : self.row + len(counts)] = counts
+        self.row += len(counts)
+        self.tail = part
+
     def finish(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-        n = sum(used for _, _, used in self.blocks)
+        tail = self.tail
+        n_tail = tail.used if tail is not None else 0
+        n = sum(used for _, _, used in self.blocks) + n_tail
         mentor = np.empty(n, dtype=np.int32)
         steps = np.empty(n, dtype=np.uint32)
         at = 0
@@ -854,12 +980,123 @@ class _Sink:
             steps[at : at + used] = s[:used]
             at += used
             del j, s
+        if tail is not None:
+            # Block by block, handing each block's shared pages back once copied.
+            for lo in range(0, n_tail, self.BLOCK):
+                hi = min(n_tail, lo + self.BLOCK)
+                mentor[at + lo : at + hi] = tail.j[lo:hi]
+                steps[at + lo : at + hi] = tail.steps[lo:hi]
+                tail.release(lo, hi)
+            self.tail = None
+            tail.close()
         return mentor, steps, self.counts
 
 
-def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
-    for start in range(0, n, size):
+class _ForkedPart:
+    """Results of the mentees ``start:stop``, written by a forked child into shared memory.
+
+    Anonymous shared mappings sized by an upper bound of the pairs (every grid entry of
+    the mentees' cells): pages are only committed when written, so the bound costs
+    address space, not memory.
+    """
+
+    def __init__(self, n_mentees: int, bound: int) -> None:
+        self._maps = [
+            mmap.mmap(-1, max(8 * (n_mentees + 1), 1)),
+            mmap.mmap(-1, max(4 * bound, 1)),
+            mmap.mmap(-1, max(4 * bound, 1)),
+        ]
+        meta = np.frombuffer(self._maps[0], dtype=np.int64)
+        self._used, self.counts = meta[:1], meta[1 : n_mentees + 1]
+        self.j = np.frombuffer(self._maps[1], dtype=np.int32)[:bound]
+        self.steps = np.frombuffer(self._maps[2], dtype=np.uint32)[:bound]
+
+    @property
+    def used(self) -> int:
+        return int(self._used[0])
+
+    def fill(self, chunks: Iterator[_Chunk]) -> None:
+        """In the child: write the chunks' results in order."""
+        row = at = 0
+        for chunk in chunks:
+            self.counts[row : row + len(chunk.counts)] = chunk.counts
+            row += len(chunk.counts)
+            n = len(chunk.j)
+            self.j[at : at + n] = chunk.j
+            self.steps[at : at + n] = chunk.steps
+            at += n
+        self._used[0] = at
+
+    def release(self, lo: int, hi: int) -> None:
+        """Give back the shared pages of pairs ``lo:hi`` (whole pages only)."""
+        advice = getattr(mmap, "MADV_REMOVE", None)
+        if advice is None:  # pragma: no cover - not Linux
+            return
+        page = mmap.PAGESIZE
+        a, b = -(-4 * lo // page) * page, 4 * hi // page * page
+        if b > a:
+            for m in self._maps[1:]:
+                m.madvise(advice, a, b - a)
+
+    def close(self) -> None:
+        del self._used, self.counts, self.j, self.steps
+        for m in self._maps:
+            m.close()
+
+
+def _chunks(n: int, size: int, first: int = 0) -> Iterator[tuple[int, int]]:
+    for start in range(first, n, size):
         yield start, min(n, start + size)
+
+
+# Fork a second process when the round has at least this many grid entries to look at.
+_FORK_MIN_ENTRIES = 1 << 23
+
+
+def _use_fork(processes: bool | None, workers: int, entries: int) -> bool:
+    if not hasattr(os, "fork") or processes is False:
+        return False
+    if processes:
+        return True
+    # Automatic: worth it for large rounds only, and never from a multithreaded process.
+    return workers > 1 and entries >= _FORK_MIN_ENTRIES and threading.active_count() == 1
+
+
+def _run_forked(
+    run: Callable[[tuple[int, int]], _Chunk],
+    n: int,
+    size: int,
+    work: npt.NDArray[np.int64],
+    sink: _Sink,
+) -> None:
+    """Mentees split in two halves of equal work; a forked child scores the second.
+
+    Every mentee's pairs depend on that mentee alone, so the results are those of one
+    process. If the child fails, the parent scores its half itself.
+    """
+    cum = np.cumsum(work)
+    split = int(np.searchsorted(cum, cum[-1] / 2)) if n else 0
+    split = min(max(split, 1), n)
+    part = _ForkedPart(n - split, int(work[split:].sum()))
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
+        code = 1
+        try:
+            part.fill(run(span) for span in _chunks(n, size, split))
+            code = 0
+        finally:
+            os._exit(code)
+    try:
+        for span in _chunks(split, size):
+            sink.add(run(span))
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 0:
+        sink.add_forked(part)
+    else:  # pragma: no cover - the child died: do its half here
+        part.close()
+        for span in _chunks(n, size, split):
+            sink.add(run(span))
 
 
 def find_candidates(
@@ -871,6 +1108,7 @@ def find_candidates(
     chunk_size: int = 256,
     workers: int | None = None,
     max_per_mentee: int | None = None,
+    processes: bool | None = None,
 ) -> Candidates:
     """Find and score every feasible pair.
 
@@ -890,6 +1128,11 @@ def find_candidates(
         Keep only each mentee's best ``k`` pairs (score, then mentor id). Every feasible
         pair is still found and scored; this only bounds what is kept. ``None``
         (default) keeps all.
+    processes : bool, optional
+        Score the second half of the mentees in a forked child process (POSIX), the
+        results written to shared memory: the same pairs and scores as one process.
+        ``None`` (default): when ``workers > 1``, the round is large and the calling
+        process runs no other thread. ``False``: threads only.
 
     Returns
     -------
@@ -926,7 +1169,10 @@ def find_candidates(
         def run(span: tuple[int, int]) -> _Chunk:
             return _chunk_pairs(me, mo, config, grid, cells, kern, keys, max_per_mentee, *span)
 
-        if workers > 1:
+        work = grid.ptr[cells + 1] - grid.ptr[cells]
+        if len(me) > 1 and _use_fork(processes, workers, int(work.sum())):
+            _run_forked(run, len(me), size, work, sink)
+        elif workers > 1:
             with ThreadPoolExecutor(workers) as pool:
                 for chunk in pool.map(run, _chunks(len(me), size)):
                     sink.add(chunk)

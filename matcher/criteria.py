@@ -24,6 +24,7 @@ from matcher.arrays import (
     popcount,
 )
 from matcher.config import Config
+from matcher.models import Mentee
 from matcher.registry import CRITERION_NAMES
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "ethnicity_met",
     "faith_met",
     "gender_met",
+    "informative",
     "score_pairs",
 ]
 
@@ -226,3 +228,22 @@ def score_pairs(p: Pairs) -> tuple[npt.NDArray[np.float64], dict[str, F32]]:
     acc /= SCORE_GRID
     np.clip(acc, 0.0, 1.0, out=acc)
     return acc, criteria
+
+
+def informative(mentee: Mentee, name: str) -> bool:
+    """Whether a criterion says something about this mentee (not a "no preference" 1)."""
+    wish = {
+        "gender": mentee.mentor_gender_strength,
+        "ethnicity": mentee.ethnicity_match,
+        "faith": mentee.faith_match,
+        "lived_experience": mentee.lived_experience,
+    }
+    if name in wish:
+        if name == "gender" and mentee.mentor_gender == "any":
+            return False
+        return wish[name] != "none"
+    if name == "goals":
+        return bool(mentee.goals)
+    if name == "through_the_gate":
+        return mentee.custody == "custody"
+    return True

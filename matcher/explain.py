@@ -16,6 +16,7 @@ import numpy as np
 
 from matcher.candidates import Candidates, rule_cascade
 from matcher.config import Config
+from matcher.criteria import informative
 from matcher.errors import ParameterError
 from matcher.models import Existing, Mentee, Mentor
 from matcher.registry import CRITERION_NAMES
@@ -34,7 +35,7 @@ __all__ = [
     "explain_unmatched",
     "format_shortlist",
     "strongest_criteria",
-    "taker_phrase",
+    "limit_phrase",
 ]
 
 _LIMIT_WORDS = {
@@ -46,11 +47,19 @@ _LIMIT_WORDS = {
 
 
 def strongest_criteria(
-    criteria: dict[str, float | None], weights: dict[str, float], top: int = 2
+    mentee: Mentee, criteria: dict[str, float | None], weights: dict[str, float], top: int = 2
 ) -> list[str]:
-    """Names of the criteria that contribute most to a pair's score (score >= 0.5)."""
+    """The criteria that contribute most to a pair's score (score >= 0.5).
+
+    Only criteria that say something about this mentee count: a "no preference" 1 never
+    makes a match look as if it rested on, say, ethnicity.
+    """
     ranked = sorted(
-        (c for c in CRITERION_NAMES if weights.get(c, 0) > 0 and (criteria.get(c) or 0) >= 0.5),
+        (
+            c
+            for c in CRITERION_NAMES
+            if weights.get(c, 0) > 0 and (criteria.get(c) or 0) >= 0.5 and informative(mentee, c)
+        ),
         key=lambda c: (-(weights[c] * (criteria[c] or 0.0)), CRITERION_NAMES.index(c)),
     )
     return ranked[:top]
@@ -152,13 +161,29 @@ def _all(n: int) -> str:
     return {1: "the only", 2: "both"}.get(n, f"all {n}")
 
 
-def taker_phrase(j: int, taker: np.ndarray, cands: Candidates, to_match: Sequence[Mentee]) -> str:
-    """Who took mentor ``j`` in this round, in words."""
-    k = int(taker[j])
-    if k < 0:
-        # Took no one new: its existing relationships, weekly hours or supervisor cap.
-        return "had no room left (existing relationships, weekly hours or supervisor cap)"
-    return f"went to {to_match[k].id} (priority {cands.mentee_arrays.priority[k]:g})"
+def limit_phrase(
+    p: int,
+    state: RoundState,
+    cands: Candidates,
+    to_match: Sequence[Mentee],
+    mentors: Sequence[Mentor],
+) -> str:
+    """Why pair ``p``'s mentor did not take this mentee, from the limit it hit, in words."""
+    j = int(cands.mentor[p])
+    kind = _KINDS[int(state.kinds[p])]
+    if kind == "capacity":
+        k = int(state.taker[j])
+        if k >= 0:
+            return f"went to {to_match[k].id} (priority {cands.mentee_arrays.priority[k]:g})"
+        if mentors[j].capacity == 0:
+            return "takes no mentees (capacity 0)"
+        return "is full with existing relationships"
+    if kind == "hours":
+        return "has too few weekly hours left"
+    if kind == "supervisor":
+        return f"is at their supervisor's cap ({mentors[j].supervisor})"
+    # Room left: an optimal round still placed the mentee elsewhere.
+    return "had room, but the optimal round placed this mentee elsewhere (load spreading or a tie)"
 
 
 def explain_unmatched(
@@ -217,7 +242,7 @@ def explain_unmatched(
         head, rule = f"{_all(n)} {noun} taken ({parts})", "competition"
     m = mentors[best]
     if best_kind == "capacity":
-        tail = f"best candidate {m.id} {taker_phrase(best, state.taker, cands, to_match)}"
+        tail = f"best candidate {m.id} {limit_phrase(best_p, state, cands, to_match, mentors)}"
     elif best_kind == "hours":
         left = max(m.max_hours - hours_used[best] - state.new_hours[best], 0.0)
         need = float(cands.mentee_arrays.support_hours[i])
@@ -270,14 +295,10 @@ def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
     cands, solved = result.candidates, result.solve_result
     if cands is None or solved is None or row.candidates == 0:
         return "\n".join(lines) + "\n"
-    to_match = [
-        m
-        for m in result.mentees
-        if m.id in {r.mentee_id for r in result.rows if r.status != "existing"}
-    ]
+    state, to_match = result.round_state, result.to_match
+    assert state is not None
     i = next(n for n, m in enumerate(to_match) if m.id == mentee_id)
-    lo, hi = np.searchsorted(cands.mentee, [i, i + 1])
-    taker = best_takers(solved.mentor_of, cands.mentee_arrays.priority, len(result.mentors))
+    lo, hi = int(state.starts[i]), int(state.starts[i + 1])
     short = {
         "through_the_gate": "gate",
         "lived_experience": "lived",
@@ -306,7 +327,7 @@ def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
         if solved.mentor_of[i] == j:
             outcome = "proposed"
         else:
-            outcome = taker_phrase(j, taker, cands, to_match)
+            outcome = limit_phrase(p, state, cands, to_match, result.mentors)
         lines.append(
             f"{mid:<12} {cands.score[p]:>6.3f} " + " ".join(vals) + f"  {dist[n]:>5.1f}  {outcome}"
         )

@@ -21,7 +21,7 @@ import numpy as np
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
-from matcher.explain import RoundState, explain_unmatched, strongest_criteria, taker_phrase
+from matcher.explain import RoundState, explain_unmatched, limit_phrase, strongest_criteria
 from matcher.io import atomic_writer, load_caseload
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.registry import CRITERION_NAMES
@@ -29,6 +29,7 @@ from matcher.solve import SolveResult, solve
 
 __all__ = [
     "MATCH_COLUMNS",
+    "POOLED_GROUP",
     "MatchResult",
     "MatchRow",
     "add_months",
@@ -38,6 +39,9 @@ __all__ = [
     "write_matches_csv",
     "write_result_json",
 ]
+
+#: The key under which small groups are pooled in ``summary.by_group``.
+POOLED_GROUP = "other (small groups pooled)"
 
 #: Columns of ``matches.csv`` (SPEC §5, plus rank, candidates and priority).
 MATCH_COLUMNS: tuple[str, ...] = (
@@ -93,6 +97,10 @@ class MatchResult:
     solve_result: SolveResult | None = field(default=None, repr=False, compare=False)
     mentees: tuple[Mentee, ...] = field(default=(), repr=False, compare=False)
     mentors: tuple[Mentor, ...] = field(default=(), repr=False, compare=False)
+    #: The mentees that were matched (all but those with a running relationship), in the
+    #: order of the candidate and solver arrays.
+    to_match: tuple[Mentee, ...] = field(default=(), repr=False, compare=False)
+    round_state: RoundState | None = field(default=None, repr=False, compare=False)
 
     def row(self, mentee_id: str) -> MatchRow:
         """The row of one mentee."""
@@ -273,6 +281,8 @@ def match(
         result,
         mentees,
         mentors,
+        to_match,
+        state,
     )
 
 
@@ -364,7 +374,7 @@ def _rows(
             signpost = tuple(g for g in mentee.goals if g not in mentor.specialisms)
             rank = int(p - starts[i] + 1)
             reason = _match_reason(
-                i, p, rank, n_cand, starts, cands, state.taker, to_match, mentors, crit, weights
+                i, p, rank, n_cand, starts, cands, state, to_match, mentors, crit, weights
             )
             rows.append(
                 MatchRow(
@@ -419,20 +429,22 @@ def _match_reason(
     n_cand: int,
     starts: np.ndarray,
     cands: Candidates,
-    taker: np.ndarray,
+    state: RoundState,
     to_match: tuple[Mentee, ...],
     mentors: tuple[Mentor, ...],
     crit: dict[str, float | None],
     weights: dict[str, float],
 ) -> str:
-    strong = strongest_criteria(crit, weights)
+    strong = strongest_criteria(to_match[i], crit, weights)
     text = f"rank {rank} of {n_cand} candidates"
     if strong:
         text += f"; strongest on {', '.join(strong)}"
     if rank > 1:
         best = int(starts[i])
         j = int(cands.mentor[best])
-        text += f"; top candidate {mentors[j].id} {taker_phrase(j, taker, cands, to_match)}"
+        text += (
+            f"; top candidate {mentors[j].id} {limit_phrase(best, state, cands, to_match, mentors)}"
+        )
     return text
 
 
@@ -441,17 +453,17 @@ def _group_rates(values: Sequence[str], rows: Sequence[MatchRow]) -> dict[str, A
     groups: dict[str, list[MatchRow]] = {}
     for v, r in zip(values, rows, strict=True):
         groups.setdefault(v, []).append(r)
-    out: dict[str, Any] = {}
-    small: list[MatchRow] = []
-    for key in sorted(groups):
-        members = groups[key]
-        if len(members) < 5:
-            small += members
-        else:
-            out[key] = _rate(members)
+    shown = {k: g for k, g in groups.items() if len(g) >= 5}
+    small = [r for k in sorted(groups) if k not in shown for r in groups[k]]
+    # Disclosure control: groups under 5 appear only pooled. A pool still under 5 takes in
+    # the smallest shown groups too, so no hidden count can be had by subtraction from the
+    # totals; a dimension under 5 in all is not broken down at all.
+    while 0 < len(small) < 5 and shown:
+        key = min(shown, key=lambda k: (len(shown[k]), k))
+        small += shown.pop(key)
+    out: dict[str, Any] = {k: _rate(shown[k]) for k in sorted(shown)}
     if small:
-        # Disclosure control: small groups only ever appear pooled, and not at all if tiny.
-        out["other (groups under 5)"] = _rate(small) if len(small) >= 5 else {"n": "<5"}
+        out[POOLED_GROUP] = _rate(small) if len(small) >= 5 else {"n": "<5"}
     return out
 
 
@@ -484,12 +496,13 @@ def _summary(
     used = seats_used + new_seats
     with np.errstate(divide="ignore", invalid="ignore"):
         util = np.where(cap > 0, used / np.maximum(cap, 1), np.nan)
+    # Integer comparisons, so mentors of capacity 0 fall in a bin too.
     bins = {
         "empty": int(np.sum(used == 0)),
-        "under_half": int(np.sum((used > 0) & (util <= 0.5))),
-        "over_half": int(np.sum((util > 0.5) & (util < 1))),
-        "full": int(np.sum(util == 1)),
-        "over_capacity": int(np.sum(util > 1)),
+        "under_half": int(np.sum((used > 0) & (2 * used <= cap))),
+        "over_half": int(np.sum((2 * used > cap) & (used < cap))),
+        "full": int(np.sum((used == cap) & (cap > 0))),
+        "over_capacity": int(np.sum(used > cap)),
     }
     reasons: dict[str, int] = {}
     for r in active:

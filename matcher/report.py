@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from matcher import __version__
 from matcher.io import atomic_writer
+from matcher.match import POOLED_GROUP
 
 if TYPE_CHECKING:
     from matcher.match import MatchResult, MatchRow
@@ -53,7 +54,7 @@ _MUTED = "#505a5f"
 
 PathLike = str | os.PathLike[str]
 _SUPPRESSED = "fewer than 5 (suppressed)"
-_POOLED_KEY = "other (groups under 5)"
+_POOLED_KEY = POOLED_GROUP
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
 
@@ -460,7 +461,7 @@ def _group_figure(dim: str, groups: Mapping[str, Any], overall: float | None) ->
         rate = _finite(stats.get("match_rate"))
         if rate is None:
             rate = matched / n
-        label = "Groups under 5, pooled" if key == _POOLED_KEY else _words(key)
+        label = "Small groups, pooled" if key == _POOLED_KEY else _words(key)
         bars.append(_Bar(label, rate, f"{_pct(rate)} ({matched}/{n})"))
     notes = [("Other groups", _SUPPRESSED)] if suppressed else []
     heading = f"Match rate by {dim.replace('_', ' ')}"

@@ -16,7 +16,7 @@ import numpy as np
 from matcher.arrays import MenteeArrays, MentorArrays
 from matcher.candidates import Cascade, rule_cascade
 from matcher.config import Config
-from matcher.criteria import Pairs, score_pairs
+from matcher.criteria import Pairs, informative, score_pairs
 from matcher.errors import ParameterError
 from matcher.models import Existing, Mentee, Mentor
 
@@ -71,23 +71,6 @@ class Shortlist:
     n_available: int = 0
 
 
-def _informative(mentee: Mentee, name: str) -> bool:
-    """Whether a criterion says something about this mentee (not a "no preference" 1)."""
-    wish = {
-        "gender": mentee.mentor_gender_strength,
-        "ethnicity": mentee.ethnicity_match,
-        "faith": mentee.faith_match,
-        "lived_experience": mentee.lived_experience,
-    }
-    if name in wish:
-        return wish[name] != "none"
-    if name == "goals":
-        return bool(mentee.goals)
-    if name == "through_the_gate":
-        return mentee.custody == "custody"
-    return True
-
-
 def _entry_reason(
     mentee: Mentee, criteria: dict[str, float | None], weights: dict[str, float], km: float
 ) -> str:
@@ -95,7 +78,7 @@ def _entry_reason(
         (
             (-(weights[n] * s), k, n, s)
             for k, (n, s) in enumerate(criteria.items())
-            if s is not None and _informative(mentee, n)
+            if s is not None and informative(mentee, n)
         )
     )
     best = [f"{n.replace('_', ' ')} {s:.2f}" for _, _, n, s in ranked[:3]]

@@ -485,3 +485,72 @@ def test_grid_search_near_a_pole() -> None:
         feasible_one = bool(rule_cascade(mentee, [mentor], as_of=AS_OF).feasible[0])
         assert (c.indptr[k + 1] - c.indptr[k] == 1) == feasible_one
     assert len(c) == 2
+
+
+def test_processes_do_not_change_the_result() -> None:
+    mentees, mentors = _world()
+    for k in (None, 1):
+        a = find_candidates(mentees, mentors, as_of=AS_OF, chunk_size=1, max_per_mentee=k,
+                            processes=True)  # fmt: skip
+        b = find_candidates(mentees, mentors, as_of=AS_OF, max_per_mentee=k, processes=False)
+        assert np.array_equal(a.mentee, b.mentee) and np.array_equal(a.mentor, b.mentor)
+        assert np.array_equal(a.score_steps, b.score_steps)
+
+
+def _ring(n: int, seed: int) -> tuple[list[Mentee], list[Mentor]]:
+    """Custody mentees near London and mentors scattered around them, some far away."""
+    rng = random.Random(seed)
+    custody = {"custody": "custody", "prison": "HMP1", "release_date": date(2026, 3, 1)}
+    mentees = [
+        make_mentee(f"E{k}", lat=51.5 + rng.uniform(-0.05, 0.05),
+                    lon=-0.12 + rng.uniform(-0.1, 0.1), **(custody if k % 2 else {}))
+        for k in range(4)
+    ]  # fmt: skip
+    mentors = [
+        make_mentor(f"M{k}", lat=51.5 + rng.uniform(-0.4, 0.4), lon=-0.12 + rng.uniform(-0.6, 0.6),
+                    max_travel_km=rng.choice([5.0, 10.0, 25.0, 60.0]),
+                    prisons=("HMP1",) if k % 3 else ())
+        for k in range(n)
+    ]  # fmt: skip
+    return mentees, mentors
+
+
+def _exact_reach(mentees: list[Mentee], mentors: list[Mentor], nudge: float) -> MentorArrays:
+    """Mentor arrays whose reach is each mentor's haversine distance to the first mentee,
+    moved by ``nudge`` ulps: the exact boundary of the distance rule."""
+    me = MenteeArrays.from_records(mentees, Config(), AS_OF)
+    mo = MentorArrays.from_records(mentors, Config())
+    d = haversine_km(me.lat[0], me.lon[0], me.cos_lat[0], mo.lat, mo.lon, mo.cos_lat)
+    reach = d if nudge == 0 else np.nextafter(d, np.inf if nudge > 0 else -np.inf)
+    return dataclasses.replace(mo, reach_km=reach)
+
+
+@pytest.mark.parametrize("nudge", [-1, 0, 1])
+def test_distance_rule_is_exact_on_the_boundary(nudge: int) -> None:
+    # The chord distance decides the rule only away from the boundary; at it, haversine_km
+    # (the cascade's distance) decides, to the last bit.
+    mentees, mentors = _ring(300, 5)
+    mo = _exact_reach(mentees, mentors, nudge)
+    me = MenteeArrays.from_records(mentees[:1], Config(), AS_OF)
+    c = find_candidates(me, mo, as_of=AS_OF, processes=False)
+    cascade = rule_cascade(mentees[0], mo, as_of=AS_OF)
+    assert np.array_equal(np.sort(c.mentor), np.flatnonzero(cascade.feasible))
+    # Every mentor passes the other rules: all are in reach unless the reach was nudged down.
+    assert len(c) == (0 if nudge < 0 else len(mentors))
+
+
+def test_fast_distance_paths_give_the_scorers_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Many pairs at all distances, release area and location half-distance included; then
+    # again with every pair sent down the exact fallbacks (huge tolerance).
+    import matcher.candidates as cand
+
+    mentees, mentors = _ring(3000, 7)
+    cfg = config_from_dict({"scoring": {"location_half_km": 7.0, "release_area_km": 12.0}})
+    base = find_candidates(mentees, mentors, cfg, as_of=AS_OF, processes=False)
+    score, _ = _reference(base)
+    assert len(base) > 1000 and np.array_equal(base.score, score)
+    monkeypatch.setattr(cand, "_D_TOL_ABS", 1e3)
+    monkeypatch.setattr(cand, "_POLY_X", 0.0)
+    slow = find_candidates(mentees, mentors, cfg, as_of=AS_OF, processes=False)
+    assert np.array_equal(slow.mentor, base.mentor)
+    assert np.array_equal(slow.score_steps, base.score_steps)

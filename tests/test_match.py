@@ -253,3 +253,35 @@ def test_pruning_is_opt_in_and_reported() -> None:
     pruned = match(mentees, mentors, config, as_of=AS_OF)
     assert pruned.solver["pruned"] is True
     assert pruned.summary["counts"]["candidate_pairs"] == 3
+
+
+@settings(max_examples=80)
+@given(st.lists(st.sampled_from("abcdef"), max_size=40), st.lists(st.booleans(), max_size=40))
+def test_small_groups_cannot_be_recovered_by_subtraction(groups, matched) -> None:  # type: ignore[no-untyped-def]
+    from matcher.match import POOLED_GROUP, MatchRow, _group_rates
+
+    rows = [
+        MatchRow(
+            f"E{i}",
+            "M" if ok else None,
+            "matched" if ok else "unmatched",
+            0.5 if ok else None,
+            {},
+            (),
+            (),
+            None,
+            None,
+            1,
+            1.0,
+            "",
+            "x",
+        )
+        for i, ok in enumerate(matched[: len(groups)] + [False] * (len(groups) - len(matched)))
+    ]
+    out = _group_rates(groups, rows)
+    counts = {k: v["n"] for k, v in out.items()}
+    assert all(n == "<5" or n >= 5 for n in counts.values())
+    # Whatever is shown, the rest (total minus shown) is either nothing or at least 5 people.
+    shown = sum(n for k, n in counts.items() if n != "<5" and k != POOLED_GROUP)
+    hidden = len(groups) - shown
+    assert hidden == 0 or hidden >= 5 or counts == {POOLED_GROUP: "<5"}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from matcher.config import Config
-from matcher.match import MatchResult, MatchRow
+from matcher.match import POOLED_GROUP, MatchResult, MatchRow
 from matcher.registry import CRITERION_NAMES
 from matcher.report import render_report, score_histogram, write_report
 from tests.conftest import make_mentee, make_mentor
@@ -86,9 +86,9 @@ def hand_result(**changes: Any) -> MatchResult:
             "gender": {
                 "female": rate(5, 4),
                 "male": rate(6, 5),
-                "other (groups under 5)": {"n": "<5"},
+                POOLED_GROUP: {"n": "<5"},
             },  # fmt: skip
-            "ethnicity": {"white": rate(8, 7), "other (groups under 5)": rate(7, 5)},
+            "ethnicity": {"white": rate(8, 7), POOLED_GROUP: rate(7, 5)},
             "custody": {"community": rate(9, 8), "custody": rate(6, 4)},
             # deliberately unpooled small groups: the report must still hide them
             "risk": {"low": rate(11, 10), "tinyrisk": rate(3, 2), "zerorisk": {"n": 0}},
@@ -189,7 +189,7 @@ def test_score_histogram_bins() -> None:
 def test_group_bars_show_rate_and_counts(page: str) -> None:
     assert ">80% (4/5)</text>" in page  # female
     assert ">83% (5/6)</text>" in page  # male
-    assert ">Groups under 5, pooled</text>" in page and ">71% (5/7)</text>" in page
+    assert ">Small groups, pooled</text>" in page and ">71% (5/7)</text>" in page
 
 
 def test_small_groups_are_never_shown_apart(page: str) -> None:
@@ -265,8 +265,10 @@ def test_real_round() -> None:
     for r in result.matched:
         assert f'<td class="id">{r.mentee_id}</td>' in html
     assert "http" not in html and "<script" not in html
-    # 3 male mentees: their group is never shown apart
-    assert ">Male</text>" not in html and "fewer than 5 (suppressed)" in html
+    # 3 male mentees are never shown apart; and as 8 - 5 would give them away, the
+    # 5 female mentees are pooled with them (secondary suppression).
+    assert ">Male</text>" not in html and ">Female</text>" not in html
+    assert ">Small groups, pooled</text>" in html
 
 
 def test_demo_round_report_has_every_chart() -> None:
