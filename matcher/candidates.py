@@ -1082,15 +1082,20 @@ def _run_forked(
     if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
         code = 1
         try:
+            import time as _t; _t0 = _t.perf_counter()  # TMPPROF
             part.fill(run(span) for span in _chunks(n, size, split))
+            print("TMPPROF child", _t.perf_counter() - _t0, flush=True)  # TMPPROF
             code = 0
         finally:
             os._exit(code)
+    import time as _t; _t0 = _t.perf_counter()  # TMPPROF
     try:
         for span in _chunks(split, size):
             sink.add(run(span))
+        print("TMPPROF parent half", _t.perf_counter() - _t0, flush=True)  # TMPPROF
     finally:
         _, status = os.waitpid(pid, 0)
+    print("TMPPROF child joined", _t.perf_counter() - _t0, flush=True)  # TMPPROF
     if os.waitstatus_to_exitcode(status) == 0:
         sink.add_forked(part)
     else:  # pragma: no cover - the child died: do its half here
@@ -1157,8 +1162,10 @@ def find_candidates(
         mentors if isinstance(mentors, MentorArrays) else MentorArrays.from_records(mentors, config)
     )
     sink = _Sink(len(me))
+    import time as _t; _t0 = _t.perf_counter()  # TMPPROF
     if len(me) and len(mo):
         grid = _build_grid(me, mo)
+        print("TMPPROF grid", _t.perf_counter() - _t0, flush=True)  # TMPPROF
         cells = grid.cell(me.lat, me.lon)
         kern = _kernel(me, mo, config, grid)
         keys = _exclusion_keys(me, mo)
@@ -1180,8 +1187,10 @@ def find_candidates(
         else:
             for span in _chunks(len(me), size):
                 sink.add(run(span))
+    print("TMPPROF chunks", _t.perf_counter() - _t0, flush=True)  # TMPPROF
     mentor, steps, counts = sink.finish()
     mentee = np.repeat(np.arange(len(me), dtype=np.int32), counts)
+    print("TMPPROF finish", _t.perf_counter() - _t0, flush=True)  # TMPPROF
     return Candidates(mentee, mentor, steps, me, mo, config)
 
 

@@ -44,6 +44,10 @@ class _Group(click.Group):
             for line in str(exc).splitlines():
                 click.echo(f"error: {line}", err=True)
             ctx.exit(2)
+        except OSError as exc:
+            # An output that cannot be written (inputs are reported by the loaders).
+            click.echo(f"error: cannot write {exc.filename or 'output'}: {exc.strerror}", err=True)
+            ctx.exit(2)
 
 
 class _WarningHandler(logging.Handler):
@@ -90,6 +94,11 @@ def _day(as_of: Any) -> date | None:
     return as_of.date() if as_of else None
 
 
+def _echo_warnings(result: MatchResult) -> None:
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+
+
 def _summary_line(result: MatchResult) -> str:
     c = result.summary["counts"]
     rate = result.summary["match_rate"]
@@ -134,6 +143,7 @@ def match_command(
         write_result_json(json_path, result)
     if report:
         write_report(report, result)
+    _echo_warnings(result)
     click.echo(_summary_line(result))
 
 
@@ -213,6 +223,8 @@ def explain_command(
 ) -> None:
     """Why this mentor, and how the next best candidates compare."""
     result = match_files(mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of))
+    if mentee_id not in {r.mentee_id for r in result.rows}:
+        raise ParameterError(f"mentee {mentee_id} is not in {Path(mentees).name}")
     click.echo(explain_mentee(result, mentee_id, k=k), nl=False)
 
 

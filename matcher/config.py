@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
 from matcher.errors import ConfigError
 from matcher.registry import CRITERIA
@@ -134,9 +142,24 @@ class SolverConfig(_Section):
     max_candidates_per_mentee: int = Field(
         0, ge=0, description="0 keeps every feasible pair (exact); k keeps each mentee's best k"
     )
-    cp_sat: dict[str, Any] = Field(
+    cp_sat: Annotated[dict[str, Any], AfterValidator(_check_cp_sat)] = Field(
         default_factory=dict, description="extra CP-SAT parameters, passed as given"
     )
+
+
+def _check_cp_sat(params: dict[str, Any]) -> dict[str, Any]:
+    # Checked when the config loads, not only when a round happens to need CP-SAT.
+    from ortools.sat import sat_parameters_pb2
+
+    scratch = sat_parameters_pb2.SatParameters()
+    for key, value in params.items():
+        if not hasattr(scratch, key):
+            raise ValueError(f"unknown CP-SAT parameter '{key}'")
+        try:
+            setattr(scratch, key, value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"CP-SAT parameter '{key}' cannot be {value!r} ({exc})") from None
+    return params
 
 
 class Config(_Section):

@@ -173,7 +173,16 @@ def _csv_rows(
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     row_no = 0
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # e.g. a cell over the csv module's size limit: name the row, stop reading.
+            row = row_no + 1 if header is not None else None
+            errors.add(RowError(file, row, None, None, f"is not valid CSV ({exc})"))
+            return
         if header is None:
             header = [c.strip() for c in cells]
             if not any(header):

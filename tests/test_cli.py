@@ -122,3 +122,26 @@ def test_demo_runs(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert (tmp_path / "d" / "report.html").read_text().count("<svg") >= 3
     assert r.output.startswith("matched ")
+
+
+def test_unwritable_output_is_exit_2_one_line(caseload_dir: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    out = blocker / "m.csv"  # a folder that is a file: cannot be created
+    r = CliRunner().invoke(main, ["match", *_files(caseload_dir), "--out", str(out)])
+    assert r.exit_code == 2
+    assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("error: cannot write")
+
+
+def test_match_prints_round_warnings(caseload_dir: Path, tmp_path: Path) -> None:
+    ex = caseload_dir / "existing.csv"
+    ex.write_text("mentee_id,mentor_id,hours\nX1,M002,\nX2,M002,\nX3,M002,\n")
+    r = CliRunner().invoke(main, ["match", *_files(caseload_dir), "--out", str(tmp_path / "m.csv")])
+    assert r.exit_code == 0, r.output
+    assert "warning: mentor M002: existing relationships exceed" in r.stderr
+
+
+def test_explain_unknown_mentee(caseload_dir: Path) -> None:
+    r = CliRunner().invoke(main, ["explain", "--mentee", "NOPE", *_files(caseload_dir)])
+    assert r.exit_code == 2
+    assert r.stderr == "error: mentee NOPE is not in mentees.csv\n"

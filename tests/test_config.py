@@ -61,3 +61,8 @@ def test_bad_toml_and_missing(tmp_path: Path) -> None:
 def test_cp_sat_parameters_pass_through() -> None:
     c = config_from_dict({"solver": {"cp_sat": {"random_seed": 3}}})
     assert c.solver.cp_sat == {"random_seed": 3}
+
+
+def test_unknown_cp_sat_parameter_fails_at_load() -> None:
+    with pytest.raises(ConfigError, match="unknown CP-SAT parameter 'randm_seed'"):
+        config_from_dict({"solver": {"cp_sat": {"randm_seed": 1}}})

@@ -7,7 +7,7 @@ from datetime import date
 from matcher.config import config_from_dict
 from matcher.explain import explain_mentee
 from matcher.match import match
-from matcher.models import Supervisor
+from matcher.models import Existing, Supervisor
 from tests.conftest import make_mentee, make_mentor
 
 AS_OF = date(2026, 1, 5)
@@ -89,3 +89,31 @@ def test_hours_reason_says_what_is_left_and_needed() -> None:
         "the only candidate out of weekly hours; "
         "best candidate M1 has 1 of 3 weekly hours left; needs 2"
     )
+
+
+def test_strongest_criteria_are_only_ones_the_mentee_expressed() -> None:
+    # No gender, ethnicity or faith wish: those 1.0 scores must not be named as strengths.
+    row = match([make_mentee("E1")], [make_mentor("M1")], as_of=AS_OF).row("E1")
+    for vacuous in ("gender", "ethnicity", "faith", "lived_experience", "through_the_gate"):
+        assert vacuous not in row.reason
+
+
+def test_top_candidate_with_room_is_not_called_full() -> None:
+    # With load spreading, E1 goes to empty M2 although M1 (closer) has room.
+    config = config_from_dict({"objective": {"spread_load": 0.2}})
+    existing = [Existing(mentee_id=f"X{i}", mentor_id="M1", hours=0.5) for i in range(2)]
+    m1 = make_mentor("M1", capacity=4, max_hours=20.0)
+    m2 = make_mentor("M2", capacity=4, max_hours=20.0, lat=51.56)
+    result = match([make_mentee("E1")], [m1, m2], config, existing=existing, as_of=AS_OF)
+    row = result.row("E1")
+    assert row.mentor_id == "M2" and row.rank == 2
+    assert "top candidate M1 had room" in row.reason
+
+
+def test_capacity_zero_mentor_is_named_as_such() -> None:
+    result = match([make_mentee("E1")], [make_mentor("M1", capacity=0)], as_of=AS_OF)
+    assert result.row("E1").reason == (
+        "the only candidate at capacity; best candidate M1 takes no mentees (capacity 0)"
+    )
+    assert result.summary["mentor_capacity_use"]["over_capacity"] == 0
+    assert sum(result.summary["mentor_capacity_use"].values()) == 1

@@ -257,3 +257,10 @@ def test_round_trip_csv_and_json(
             path = tmp_path / f"{model.__name__}{suffix}"
             write_records(path, [record], model)
             assert load_records(path, model) == (record,)
+
+
+def test_oversized_cell_is_a_row_error(caseload_dir: Path) -> None:
+    p = caseload_dir / "supervisors.csv"
+    p.write_text('id,capacity\nS1,5\nS2,"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    (msg,) = _errors(lambda: load_supervisors(p))
+    assert msg.startswith("supervisors.csv row 2: is not valid CSV")
