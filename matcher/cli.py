@@ -29,6 +29,7 @@ from matcher.options import (
     mentees_option,
     mentors_option,
     prisons_option,
+    supervisors_option,
 )
 from matcher.report import write_report
 from matcher.shortlist import shortlist
@@ -172,6 +173,7 @@ def candidates(
 @mentees_option
 @mentors_option
 @existing_option
+@supervisors_option
 @config_option
 @as_of_option
 @click.option(
@@ -182,6 +184,7 @@ def shortlist_command(
     mentees: str,
     mentors: str,
     existing: str | None,
+    supervisors: str | None,
     config_path: str | None,
     as_of: Any,
     k: int,
@@ -189,12 +192,24 @@ def shortlist_command(
     """Rank the best mentors with room for one referral."""
     config = load_config(config_path)
     c = load_caseload(
-        mentees, mentors, existing, allow_unknown_columns=config.rules.allow_unknown_columns
+        mentees,
+        mentors,
+        existing,
+        supervisors,
+        allow_unknown_columns=config.rules.allow_unknown_columns,
     )
     mentee = next((m for m in c.mentees if m.id == mentee_id), None)
     if mentee is None:
         raise ParameterError(f"mentee {mentee_id} is not in {Path(mentees).name}")
-    result = shortlist(mentee, c.mentors, config, k=k, existing=c.existing, as_of=_day(as_of))
+    result = shortlist(
+        mentee,
+        c.mentors,
+        config,
+        k=k,
+        existing=c.existing,
+        as_of=_day(as_of),
+        supervisors=c.supervisors,
+    )
     click.echo(format_shortlist(result), nl=False)
 
 

@@ -18,7 +18,7 @@ from matcher.candidates import Cascade, rule_cascade
 from matcher.config import Config
 from matcher.criteria import Pairs, informative, score_pairs
 from matcher.errors import ParameterError
-from matcher.models import Existing, Mentee, Mentor
+from matcher.models import Existing, Mentee, Mentor, Supervisor
 
 __all__ = ["Shortlist", "ShortlistEntry", "shortlist"]
 
@@ -85,6 +85,23 @@ def _entry_reason(
     return f"strongest: {', '.join(best)}; {km:.1f} km away"
 
 
+def _supervisors_full(
+    mentors: Sequence[Mentor], existing: Sequence[Existing], supervisors: Sequence[Supervisor]
+) -> np.ndarray:
+    """Per mentor: their supervisor already oversees as many relationships as the cap."""
+    cap = {s.id: s.capacity for s in supervisors}
+    sup_of = {m.id: m.supervisor for m in mentors}
+    used: dict[str, int] = {}
+    for rel in existing:
+        s = sup_of.get(rel.mentor_id)
+        if s is not None:
+            used[s] = used.get(s, 0) + 1
+    return np.array(
+        [m.supervisor in cap and used.get(m.supervisor, 0) >= cap[m.supervisor] for m in mentors],
+        dtype=bool,
+    )
+
+
 def shortlist(
     mentee: Mentee,
     mentors: Sequence[Mentor],
@@ -92,6 +109,7 @@ def shortlist(
     k: int = 5,
     existing: Sequence[Existing] = (),
     as_of: date | None = None,
+    supervisors: Sequence[Supervisor] = (),
 ) -> Shortlist:
     """Rank the best ``k`` available mentors for one referral.
 
@@ -107,6 +125,9 @@ def shortlist(
         Running relationships: they use mentors' places and weekly hours.
     as_of : date, optional
         Run date; default today.
+    supervisors : sequence of Supervisor
+        Caps on relationships per supervisor: a mentor whose supervisor already oversees
+        as many as the cap (existing relationships counted) is not available.
 
     Returns
     -------
@@ -121,11 +142,20 @@ def shortlist(
     cascade: Cascade = rule_cascade(
         mentee, mo, config, as_of=as_of, existing=existing, mentor_records=mentors
     )
-    removed = cascade.removed
-    j = np.flatnonzero(cascade.available).astype(np.int32)
+    removed = dict(cascade.removed)
+    available = cascade.available
+    full = _supervisors_full(mentors, existing, supervisors)
+    if full.any():
+        removed["supervisor"] = int(np.sum(available & full))
+        available = available & ~full
+    j = np.flatnonzero(available).astype(np.int32)
     if len(j) == 0:
         counts = ", ".join(f"{r} {n}" for r, n in removed.items() if n)
-        reason = cascade.reason or "no mentor available"
+        reason = cascade.reason or (
+            "every available mentor's supervisor is at their cap"
+            if removed.get("supervisor")
+            else "no mentor available"
+        )
         if counts:
             reason += f" [mentors removed by rule: {counts}]"
         return Shortlist(mentee.id, (), reason, removed, 0)

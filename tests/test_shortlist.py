@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from matcher.config import config_from_dict
@@ -77,3 +79,19 @@ def test_shortlist_defaults_and_parameters() -> None:
     assert len(result.entries) == 1
     with pytest.raises(ParameterError, match="'k' parameter"):
         shortlist(make_mentee(), [make_mentor()], k=0)
+
+
+def test_shortlist_respects_supervisor_caps() -> None:
+    from matcher.models import Existing, Supervisor
+    from tests.conftest import make_mentee, make_mentor
+
+    mentors = [make_mentor("M1", supervisor="S1"), make_mentor("M2", supervisor="S2")]
+    existing = [Existing(mentee_id="X1", mentor_id="M1")]
+    sups = [Supervisor(id="S1", capacity=1), Supervisor(id="S2", capacity=1)]
+    res = shortlist(make_mentee("E1"), mentors, existing=existing, supervisors=sups,
+                    as_of=date(2026, 1, 5))  # fmt: skip
+    assert [e.mentor_id for e in res.entries] == ["M2"]
+    none = shortlist(make_mentee("E1"), mentors[:1], existing=existing, supervisors=sups,
+                     as_of=date(2026, 1, 5))  # fmt: skip
+    assert none.entries == () and none.removed["supervisor"] == 1
+    assert none.reason is not None and "supervisor" in none.reason
