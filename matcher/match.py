@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from matcher.arrays import existing_load
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
@@ -139,19 +140,15 @@ def _start(mentee: Mentee, as_of: date) -> date:
 def _existing_load(
     mentors: Sequence[Mentor], existing: Sequence[Existing], config: Config
 ) -> tuple[np.ndarray, np.ndarray]:
-    index = {m.id: j for j, m in enumerate(mentors)}
-    seats = np.zeros(len(mentors), dtype=np.int64)
-    hours = np.zeros(len(mentors), dtype=np.float64)
+    known = {m.id for m in mentors}
     for rel in existing:
-        j = index.get(rel.mentor_id)
-        if j is None:
+        if rel.mentor_id not in known:
             raise ParameterError(
                 f"The 'existing' parameter of match must name mentors in 'mentors', "
                 f"got mentor {rel.mentor_id!r} instead"
             )
-        seats[j] += 1
-        hours[j] += config.support_hours.existing if rel.hours is None else rel.hours
-    return seats, hours
+    seats, hours = existing_load(existing, mentors, config)
+    return seats.astype(np.int64), hours
 
 
 def match(
@@ -243,7 +240,7 @@ def match(
     rows = _rows(
         to_match,
         mentors,
-        running,
+        {m.id: running[m.id] for m in mentees if m.id in running},
         cands,
         result,
         config,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import random
 from datetime import date
 from pathlib import Path
@@ -148,6 +149,16 @@ def test_shuffling_mentees_and_mentors_keeps_objective() -> None:
     assert (again["objective"], again["bound"]) == (base["objective"], base["bound"])
 
 
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance, written here independently of the engine."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
 _GOALS = ("employment", "finance", "family", "health")
 
 
@@ -166,6 +177,14 @@ def _rounds(draw: st.DrawFn):  # type: ignore[no-untyped-def]
             mentor_gender=draw(st.sampled_from(["any", "same", "female"])),
             mentor_gender_strength=draw(st.sampled_from(["none", "preferred", "required"])),
             priority=draw(st.none() | st.sampled_from([0.0, 1.0, 2.0])),
+            exclude_mentors=tuple(draw(st.lists(st.sampled_from(["M0", "M1", "M2"]), max_size=2))),
+            availability=tuple(
+                draw(
+                    st.lists(
+                        st.sampled_from(["mon_am", "tue_pm", "sun_eve"]), min_size=1, unique=True
+                    )
+                )
+            ),
         )
         for i in range(n)
     ]
@@ -227,6 +246,10 @@ def test_invariants_hold_for_any_round(case) -> None:  # type: ignore[no-untyped
             if e.mentor_gender_strength == "required" and e.mentor_gender != "any":
                 want = e.gender if e.mentor_gender == "same" else e.mentor_gender
                 assert m.gender == want
+            assert set(e.languages) & set(m.languages)
+            assert set(e.availability) & set(m.availability)
+            assert m.id not in e.exclude_mentors
+            assert _km(e.lat, e.lon, m.lat, m.lon) <= m.max_travel_km + 1e-6
             new[r.mentor_id] += 1
             new_hours[r.mentor_id] += {"weekly": 2.0, "fortnightly": 1.0, "monthly": 0.5}[
                 e.contact_frequency
