@@ -12,8 +12,10 @@ prebuilt arrays (median of ``--repeat`` runs): the timed span is the call alone,
 arrays in memory to the returned ``Candidates`` (spatial index, hard rules, scores,
 ordering, assembly), without computing criteria or distances on demand afterwards.
 Peak memory is the process's maximum resident set size (``resource.getrusage``),
-reported after each phase. Results go to stdout as one
-markdown table row; ``benchmarks/results/candidates.md`` records what was measured.
+reported after each phase, and the forked child's (``RUSAGE_CHILDREN``); both count the
+shared pages they map, so their sum overstates the total. ``--sample-memory`` polls the
+proportional set size (shared pages split between the processes) of both instead.
+Results go to stdout; ``benchmarks/results/candidates.md`` records what was measured.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def done(*_):
 signal.signal(signal.SIGTERM, done)
 while os.path.exists(f"/proc/{root}"):
     peak = max(peak, sum(pss(p) for p in [root, *kids(root)]))
-    time.sleep(0.05)
+    time.sleep(0.25)
 done()
 """
 
@@ -101,6 +103,9 @@ def main() -> None:
                     help="score only the first N mentees (all mentors), to scale down")  # fmt: skip
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--chunk-size", type=int, default=256)
+    ap.add_argument("--sample-memory", action="store_true",
+                    help="poll the PSS of this process and its child every 250 ms (slows "
+                         "the timed runs: reading smaps walks the page tables)")  # fmt: skip
     ap.add_argument("--processes", choices=("auto", "yes", "no"), default="auto",
                     help="find_candidates(processes=None / True / False)")  # fmt: skip
     args = ap.parse_args()
@@ -127,8 +132,12 @@ def main() -> None:
     gc.collect()
     peak_arrays = peak_mib()
 
-    sampler = subprocess.Popen(
-        [sys.executable, "-c", _SAMPLER, str(os.getpid())], stdout=subprocess.PIPE, text=True
+    sampler = (
+        subprocess.Popen(
+            [sys.executable, "-c", _SAMPLER, str(os.getpid())], stdout=subprocess.PIPE, text=True
+        )
+        if args.sample_memory
+        else None
     )
     times, n_pairs = [], 0
     for _ in range(args.repeat):
@@ -146,9 +155,11 @@ def main() -> None:
         nbytes = sum(a.nbytes for a in (cands.mentee, cands.mentor, cands.score_steps))
         del cands
     peak_all = peak_mib()
-    sampler.terminate()
-    out, _ = sampler.communicate()
-    peak_pss = int(out.split()[-1]) / 1024 if out.split() else float("nan")
+    peak_pss = float("nan")
+    if sampler is not None:
+        sampler.terminate()
+        out, _ = sampler.communicate()
+        peak_pss = int(out.split()[-1]) / 1024 if out.split() else peak_pss
 
     per = np.array(times)
     print(f"machine: {platform.machine()}, nproc {os.cpu_count()}, numpy {np.__version__}")
@@ -162,9 +173,8 @@ def main() -> None:
         f"peak RSS {peak_all:.0f} MiB"
     )
     print(
-        f"memory during find_candidates: peak PSS of this process + its child "
-        f"{peak_pss:.0f} MiB (sampled every 50 ms); peak RSS of the child "
-        f"{peak_children_mib():.0f} MiB"
+        f"memory: peak RSS of the forked child {peak_children_mib():.0f} MiB; peak PSS of "
+        f"this process + its child {peak_pss:.0f} MiB (--sample-memory; nan without)"
     )
 
 

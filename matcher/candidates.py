@@ -654,17 +654,6 @@ def _chord_km(
     return x
 
 
-def _undecided(
-    d: npt.NDArray[np.float64], lo: npt.NDArray[np.float64], hi: npt.NDArray[np.float64]
-) -> npt.NDArray[np.int64]:
-    """Rows where ``d <= limit`` may differ from ``haversine <= limit`` (lo/hi: limit ∓ tol)."""
-    maybe = d <= hi
-    maybe &= d > lo
-    if len(d) and float(d.max()) > _FAR_KM:
-        maybe |= d > _FAR_KM
-    return np.flatnonzero(maybe)
-
-
 def _haversine_rows(
     me: MenteeArrays,
     mo: MentorArrays,
@@ -761,7 +750,9 @@ def _chunk_pairs(
     # 3. Distance: the chord decides, haversine_km (as everywhere else) where it is close.
     d = _chord_km(kern, i, j)
     ok = d <= kern.reach_lo[j]
-    rows = _undecided(d, kern.reach_lo[j], kern.reach_hi[j])
+    rows = np.flatnonzero(ok ^ (d <= kern.reach_hi[j]))
+    if len(d) and float(d.max()) > _FAR_KM:
+        rows = np.union1d(rows, np.flatnonzero(d > _FAR_KM))
     if len(rows):
         d[rows] = _haversine_rows(me, mo, i[rows], j[rows])
         ok[rows] = d[rows] <= mo.reach_km[j[rows]]
@@ -901,8 +892,11 @@ def _score_steps(
         cleared = has_bit(mo.prisons, j[rows], me.prison[i[rows]]).view(np.uint8)
         d_r = d[rows]
         area = config.scoring.release_area_km
-        near = d_r <= area - _d_tol(np.float64(area))
-        unsure = _undecided(d_r, area - _d_tol(d_r * 0 + area), area + _d_tol(d_r * 0 + area))
+        area_tol = _D_TOL_ABS + _D_TOL_REL * area
+        near = d_r <= area - area_tol
+        unsure = np.flatnonzero(near ^ (d_r <= area + area_tol))
+        if len(d_r) and float(d_r.max()) > _FAR_KM:
+            unsure = np.union1d(unsure, np.flatnonzero(d_r > _FAR_KM))
         if len(unsure):
             r_u = rows[unsure]
             near[unsure] = _haversine_rows(me, mo, i[r_u], j[r_u]) <= area
@@ -942,7 +936,6 @@ class _Sink:
         self.counts = np.zeros(n_mentees, dtype=np.int64)
         self.row = 0
         self.blocks: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], int]] = []
-        self.tail: _ForkedPart | None = None
 
     def add(self, chunk: _Chunk) -> None:
         self.counts[self.row : self.row + len(chunk.counts)] = chunk.counts
@@ -960,17 +953,8 @@ class _Sink:
             self.blocks[-1] = (j, s, used + take)
             at += take
 
-    def add_forked(self, part: _ForkedPart) -> None:
-        """Take a child process's results (the mentees after those added so far)."""
-        counts = part.counts
-        self.counts[self.row : self.row + len(counts)] = counts
-        self.row += len(counts)
-        self.tail = part
-
     def finish(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-        tail = self.tail
-        n_tail = tail.used if tail is not None else 0
-        n = sum(used for _, _, used in self.blocks) + n_tail
+        n = sum(used for _, _, used in self.blocks)
         mentor = np.empty(n, dtype=np.int32)
         steps = np.empty(n, dtype=np.uint32)
         at = 0
@@ -980,44 +964,32 @@ class _Sink:
             steps[at : at + used] = s[:used]
             at += used
             del j, s
-        if tail is not None:
-            # Block by block, handing each block's shared pages back once copied.
-            for lo in range(0, n_tail, self.BLOCK):
-                hi = min(n_tail, lo + self.BLOCK)
-                mentor[at + lo : at + hi] = tail.j[lo:hi]
-                steps[at + lo : at + hi] = tail.steps[lo:hi]
-                tail.release(lo, hi)
-            self.tail = None
-            tail.close()
         return mentor, steps, self.counts
 
 
-class _ForkedPart:
-    """Results of the mentees ``start:stop``, written by a forked child into shared memory.
+class _SharedOut:
+    """The kept pairs written in place by two processes into anonymous shared mappings.
 
-    Anonymous shared mappings sized by an upper bound of the pairs (every grid entry of
-    the mentees' cells): pages are only committed when written, so the bound costs
-    address space, not memory.
+    Sized by an upper bound of the pairs (every grid entry of the mentees' cells): pages
+    are committed only when written, so the bound costs address space, not memory. The
+    parent writes its mentees' pairs from 0 and the child its own from ``second``; the
+    child's block is then moved down behind the parent's, the unused pages are handed
+    back, and the final arrays are views of the mappings (no copy).
     """
 
     def __init__(self, n_mentees: int, bound: int) -> None:
         self._maps = [
-            mmap.mmap(-1, max(8 * (n_mentees + 1), 1)),
+            mmap.mmap(-1, 8 * (n_mentees + 1)),
             mmap.mmap(-1, max(4 * bound, 1)),
             mmap.mmap(-1, max(4 * bound, 1)),
         ]
         meta = np.frombuffer(self._maps[0], dtype=np.int64)
-        self._used, self.counts = meta[:1], meta[1 : n_mentees + 1]
+        self.used, self.counts = meta[:1], meta[1:]
         self.j = np.frombuffer(self._maps[1], dtype=np.int32)[:bound]
         self.steps = np.frombuffer(self._maps[2], dtype=np.uint32)[:bound]
 
-    @property
-    def used(self) -> int:
-        return int(self._used[0])
-
-    def fill(self, chunks: Iterator[_Chunk]) -> None:
-        """In the child: write the chunks' results in order."""
-        row = at = 0
+    def fill(self, chunks: Iterator[_Chunk], row: int, at: int) -> int:
+        """Write the chunks' results in order from mentee ``row``, pair ``at``; the end."""
         for chunk in chunks:
             self.counts[row : row + len(chunk.counts)] = chunk.counts
             row += len(chunk.counts)
@@ -1025,23 +997,27 @@ class _ForkedPart:
             self.j[at : at + n] = chunk.j
             self.steps[at : at + n] = chunk.steps
             at += n
-        self._used[0] = at
+        return at
 
-    def release(self, lo: int, hi: int) -> None:
-        """Give back the shared pages of pairs ``lo:hi`` (whole pages only)."""
+    def join(
+        self, n_first: int, second: int, n_second: int
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+        """Move pairs ``second : second + n_second`` to ``n_first``; the final arrays."""
+        step = _Sink.BLOCK
+        if second != n_first:
+            for lo in range(0, n_second, step):
+                hi = min(n_second, lo + step)
+                self.j[n_first + lo : n_first + hi] = self.j[second + lo : second + hi]
+                self.steps[n_first + lo : n_first + hi] = self.steps[second + lo : second + hi]
+        n = n_first + n_second
         advice = getattr(mmap, "MADV_REMOVE", None)
-        if advice is None:  # pragma: no cover - not Linux
-            return
-        page = mmap.PAGESIZE
-        a, b = -(-4 * lo // page) * page, 4 * hi // page * page
-        if b > a:
+        if advice is not None:  # hand back the pages past the last pair
+            page = mmap.PAGESIZE
+            start = -(-4 * n // page) * page
             for m in self._maps[1:]:
-                m.madvise(advice, a, b - a)
-
-    def close(self) -> None:
-        del self._used, self.counts, self.j, self.steps
-        for m in self._maps:
-            m.close()
+                if len(m) > start:
+                    m.madvise(advice, start, len(m) - start)
+        return self.j[:n], self.steps[:n], self.counts
 
 
 def _chunks(n: int, size: int, first: int = 0) -> Iterator[tuple[int, int]]:
@@ -1067,41 +1043,33 @@ def _run_forked(
     n: int,
     size: int,
     work: npt.NDArray[np.int64],
-    sink: _Sink,
-) -> None:
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
     """Mentees split in two halves of equal work; a forked child scores the second.
 
     Every mentee's pairs depend on that mentee alone, so the results are those of one
     process. If the child fails, the parent scores its half itself.
     """
     cum = np.cumsum(work)
-    split = int(np.searchsorted(cum, cum[-1] / 2)) if n else 0
-    split = min(max(split, 1), n)
-    part = _ForkedPart(n - split, int(work[split:].sum()))
+    split = min(max(int(np.searchsorted(cum, cum[-1] / 2)), 1), n)
+    second = int(cum[split - 1])  # the first half's pairs fit below this
+    out = _SharedOut(n, int(cum[-1]))
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
         code = 1
         try:
-            import time as _t; _t0 = _t.perf_counter()  # TMPPROF
-            part.fill(run(span) for span in _chunks(n, size, split))
-            print("TMPPROF child", _t.perf_counter() - _t0, flush=True)  # TMPPROF
+            end = out.fill((run(span) for span in _chunks(n, size, split)), split, second)
+            out.used[0] = end - second
             code = 0
         finally:
             os._exit(code)
-    import time as _t; _t0 = _t.perf_counter()  # TMPPROF
     try:
-        for span in _chunks(split, size):
-            sink.add(run(span))
-        print("TMPPROF parent half", _t.perf_counter() - _t0, flush=True)  # TMPPROF
+        n_first = out.fill((run(span) for span in _chunks(split, size)), 0, 0)
     finally:
         _, status = os.waitpid(pid, 0)
-    print("TMPPROF child joined", _t.perf_counter() - _t0, flush=True)  # TMPPROF
-    if os.waitstatus_to_exitcode(status) == 0:
-        sink.add_forked(part)
-    else:  # pragma: no cover - the child died: do its half here
-        part.close()
-        for span in _chunks(n, size, split):
-            sink.add(run(span))
+    if os.waitstatus_to_exitcode(status) != 0:  # pragma: no cover - the child died
+        out.used[0] = out.fill((run(span) for span in _chunks(n, size, split)), split, second)
+        out.used[0] -= second
+    return out.join(n_first, second, int(out.used[0]))
 
 
 def find_candidates(
@@ -1162,10 +1130,10 @@ def find_candidates(
         mentors if isinstance(mentors, MentorArrays) else MentorArrays.from_records(mentors, config)
     )
     sink = _Sink(len(me))
-    import time as _t; _t0 = _t.perf_counter()  # TMPPROF
+    forked: tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], npt.NDArray[np.int64]] | None
+    forked = None
     if len(me) and len(mo):
         grid = _build_grid(me, mo)
-        print("TMPPROF grid", _t.perf_counter() - _t0, flush=True)  # TMPPROF
         cells = grid.cell(me.lat, me.lon)
         kern = _kernel(me, mo, config, grid)
         keys = _exclusion_keys(me, mo)
@@ -1178,7 +1146,7 @@ def find_candidates(
 
         work = grid.ptr[cells + 1] - grid.ptr[cells]
         if len(me) > 1 and _use_fork(processes, workers, int(work.sum())):
-            _run_forked(run, len(me), size, work, sink)
+            forked = _run_forked(run, len(me), size, work)
         elif workers > 1:
             with ThreadPoolExecutor(workers) as pool:
                 for chunk in pool.map(run, _chunks(len(me), size)):
@@ -1187,10 +1155,8 @@ def find_candidates(
         else:
             for span in _chunks(len(me), size):
                 sink.add(run(span))
-    print("TMPPROF chunks", _t.perf_counter() - _t0, flush=True)  # TMPPROF
-    mentor, steps, counts = sink.finish()
+    mentor, steps, counts = forked if forked is not None else sink.finish()
     mentee = np.repeat(np.arange(len(me), dtype=np.int32), counts)
-    print("TMPPROF finish", _t.perf_counter() - _t0, flush=True)  # TMPPROF
     return Candidates(mentee, mentor, steps, me, mo, config)
 
 
