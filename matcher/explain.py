@@ -18,7 +18,7 @@ from matcher.candidates import Candidates, rule_cascade
 from matcher.config import Config
 from matcher.criteria import informative
 from matcher.errors import ParameterError
-from matcher.models import Existing, Mentee, Mentor
+from matcher.models import Mentee, Mentor
 from matcher.registry import CRITERION_NAMES
 from matcher.solve import SolveResult
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from matcher.shortlist import Shortlist
 
 __all__ = [
+    "Loads",
     "RoundState",
     "best_takers",
     "candidate_outcomes",
@@ -66,6 +67,17 @@ def strongest_criteria(
 
 
 @dataclass(frozen=True)
+class Loads:
+    """What running relationships already take, before the round's new matches."""
+
+    seats: np.ndarray  # per mentor: mentees
+    hours: np.ndarray  # per mentor: weekly hours
+    group: np.ndarray  # per mentor: supervisor index, -1 for none
+    sup_used: np.ndarray  # per supervisor: relationships overseen
+    sup_cap: np.ndarray  # per supervisor: cap
+
+
+@dataclass(frozen=True)
 class RoundState:
     """Loads after a round: what each mentor and supervisor has taken on."""
 
@@ -85,14 +97,11 @@ class RoundState:
         cands: Candidates,
         result: SolveResult,
         mentors: Sequence[Mentor],
-        seats_used: np.ndarray,
-        hours_used: np.ndarray,
-        group: np.ndarray,
-        sup_used: np.ndarray,
-        sup_cap: np.ndarray,
+        loads: Loads,
     ) -> RoundState:
         """Tally the new seats and hours of a solved round, and the limit each pair hits."""
-        n_mentors, n_groups = len(mentors), len(sup_cap)
+        n_mentors, n_groups = len(mentors), len(loads.sup_cap)
+        group = loads.group
         j = cands.mentor[result.chosen]
         hours = cands.mentee_arrays.support_hours[cands.mentee[result.chosen]]
         seats = np.bincount(j, minlength=n_mentors)
@@ -102,7 +111,7 @@ class RoundState:
         taker = best_takers(result.mentor_of, cands.mentee_arrays.priority, n_mentors)
         starts = np.searchsorted(cands.mentee, np.arange(cands.mentee_arrays.priority.size + 1))
         state = cls(seats, new_hours, group_new.astype(np.int64), taker, starts, np.empty(0))
-        kinds = limits_hit(cands, state, mentors, seats_used, hours_used, group, sup_used, sup_cap)
+        kinds = limits_hit(cands, state, mentors, loads)
         return cls(seats, new_hours, state.group_new, taker, starts, kinds)
 
 
@@ -126,11 +135,7 @@ def limits_hit(
     cands: Candidates,
     state: RoundState,
     mentors: Sequence[Mentor],
-    seats_used: np.ndarray,
-    hours_used: np.ndarray,
-    group: np.ndarray,
-    sup_used: np.ndarray,
-    sup_cap: np.ndarray,
+    loads: Loads,
 ) -> np.ndarray:
     """Per candidate pair, the first limit its mentor hits after the round.
 
@@ -141,12 +146,12 @@ def limits_hit(
     max_hours = np.array([m.max_hours for m in mentors], dtype=np.float64)
     j = cands.mentor
     need = cands.mentee_arrays.support_hours[cands.mentee]
-    g = group[j]
-    full = seats_used[j] + state.new_seats[j] >= cap[j]
-    hours = hours_used[j] + state.new_hours[j] + need > max_hours[j] + 1e-9
-    sup_full = np.zeros(len(sup_cap), dtype=bool) if len(sup_cap) else np.zeros(1, dtype=bool)
-    if len(sup_cap):
-        sup_full = sup_used + state.group_new >= sup_cap
+    g = loads.group[j]
+    full = loads.seats[j] + state.new_seats[j] >= cap[j]
+    hours = loads.hours[j] + state.new_hours[j] + need > max_hours[j] + 1e-9
+    sup_full = np.zeros(1, dtype=bool)
+    if len(loads.sup_cap):
+        sup_full = loads.sup_used + state.group_new >= loads.sup_cap
     sup = (g >= 0) & sup_full[np.maximum(g, 0)]
     return np.select([full, hours, sup], [0, 1, 2], default=3).astype(np.int8)
 
@@ -194,13 +199,8 @@ def explain_unmatched(
     result: SolveResult,
     config: Config,
     as_of: date,
-    existing: Sequence[Existing],
     state: RoundState,
-    seats_used: np.ndarray,
-    hours_used: np.ndarray,
-    group: np.ndarray,
-    sup_used: np.ndarray,
-    sup_cap: np.ndarray,
+    loads: Loads,
 ) -> tuple[str, str]:
     """The rule and plain-words reason why mentee ``i`` got no mentor.
 
@@ -244,7 +244,7 @@ def explain_unmatched(
     if best_kind == "capacity":
         tail = f"best candidate {m.id} {limit_phrase(best_p, state, cands, to_match, mentors)}"
     elif best_kind == "hours":
-        left = max(m.max_hours - hours_used[best] - state.new_hours[best], 0.0)
+        left = max(m.max_hours - loads.hours[best] - state.new_hours[best], 0.0)
         need = float(cands.mentee_arrays.support_hours[i])
         tail = (
             f"best candidate {m.id} has {left:g} of {m.max_hours:g} weekly hours left; "

@@ -22,7 +22,7 @@ from matcher.arrays import existing_load
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
-from matcher.explain import RoundState, explain_unmatched, limit_phrase, strongest_criteria
+from matcher.explain import Loads, RoundState, explain_unmatched, limit_phrase, strongest_criteria
 from matcher.io import atomic_writer, load_caseload
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.registry import CRITERION_NAMES
@@ -236,7 +236,8 @@ def match(
         cp_sat_parameters=config.solver.cp_sat,
     )
 
-    state = RoundState.of(cands, result, mentors, seats_used, hours_used, group, sup_used, sup_cap)
+    loads = Loads(seats_used, hours_used, group, sup_used, sup_cap)
+    state = RoundState.of(cands, result, mentors, loads)
     rows = _rows(
         to_match,
         mentors,
@@ -245,9 +246,8 @@ def match(
         result,
         config,
         as_of,
-        existing,
         state,
-        (seats_used, hours_used, group, sup_used, sup_cap),
+        loads,
     )
     order = sorted(range(len(mentees)), key=lambda i: mentees[i].id)
     by_id = {r.mentee_id: r for r in rows}
@@ -327,12 +327,11 @@ def _rows(
     result: SolveResult,
     config: Config,
     as_of: date,
-    existing: Sequence[Existing],
     state: RoundState,
-    loads: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    loads: Loads,
 ) -> list[MatchRow]:
     n = len(to_match)
-    starts = np.searchsorted(cands.mentee, np.arange(n + 1))
+    starts = state.starts
     chosen_pair = np.full(n, -1, dtype=np.int64)
     chosen_pair[cands.mentee[result.chosen]] = result.chosen
     priority = cands.mentee_arrays.priority
@@ -392,7 +391,7 @@ def _rows(
             )
         else:
             rule, reason = explain_unmatched(
-                i, to_match, mentors, cands, result, config, as_of, existing, state, *loads
+                i, to_match, mentors, cands, result, config, as_of, state, loads
             )
             rows.append(
                 MatchRow(
