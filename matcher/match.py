@@ -6,7 +6,6 @@ commands are thin wrappers over it and the writers here.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import json
 import math
@@ -33,7 +32,6 @@ __all__ = [
     "POOLED_GROUP",
     "MatchResult",
     "MatchRow",
-    "add_months",
     "result_dict",
     "match",
     "match_files",
@@ -122,19 +120,6 @@ class MatchResult:
     def unmatched(self) -> tuple[MatchRow, ...]:
         """Rows with no proposal, each with its reason."""
         return tuple(r for r in self.rows if r.status == "unmatched")
-
-
-def add_months(d: date, months: int) -> date:
-    """``d`` plus whole months, the day clamped to the month's length."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
-def _start(mentee: Mentee, as_of: date) -> date:
-    if mentee.custody == "custody" and mentee.release_date and mentee.release_date > as_of:
-        return mentee.release_date
-    return as_of
 
 
 def _existing_load(
@@ -335,7 +320,8 @@ def _rows(
     chosen_pair = np.full(n, -1, dtype=np.int64)
     chosen_pair[cands.mentee[result.chosen]] = result.chosen
     priority = cands.mentee_arrays.priority
-    months = config.objective.relationship_months
+    # Computed once with the arrays: start (release, or the run date) + relationship months.
+    planned_end = cands.mentee_arrays.planned_end
     weights = config.weight_vector()
     rows: list[MatchRow] = []
     for rel_mentee, rel in running.items():
@@ -381,7 +367,7 @@ def _rows(
                     crit,
                     shared,
                     signpost,
-                    add_months(_start(mentee, as_of), months),
+                    date.fromordinal(int(planned_end[i])),
                     rank,
                     n_cand,
                     float(priority[i]),

@@ -12,10 +12,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from matcher.arrays import add_months
 from matcher.config import config_from_dict
 from matcher.match import (
     MATCH_COLUMNS,
-    add_months,
     match,
     write_matches_csv,
     write_result_json,

@@ -210,27 +210,29 @@ def plain_cp_sat(inst: Inst) -> tuple[float, float] | None:
         sec = sum(round(inst.score[e] * 10_000) * x[e] for e in range(len(x))) - sum(seat_pen)
         return md, x, prim, sec
 
-    md, x, prim, sec = build()
-    p_opt = 0
-    if inst.objective == "coverage_first" and not inst.require_all:
-        md.maximize(prim)
+    def maximise(expr) -> float | None:  # type: ignore[no-untyped-def]
+        md.maximize(expr)
         s = cp_model.CpSolver()
         s.parameters.num_workers = 1
         st_ = s.solve(md)
         if st_ == cp_model.INFEASIBLE:
             return None
         assert st_ == cp_model.OPTIMAL
-        p_opt = round(s.objective_value)
+        return float(s.objective_value)
+
+    md, x, prim, sec = build()
+    p_opt = 0
+    lexicographic = inst.objective == "coverage_first" and not inst.require_all
+    if lexicographic:
+        best_p = maximise(prim)
+        if best_p is None:
+            return None
+        p_opt = round(best_p)
         md.add(prim >= p_opt)
-    md.maximize(sec)
-    s = cp_model.CpSolver()
-    s.parameters.num_workers = 1
-    st_ = s.solve(md)
-    if st_ == cp_model.INFEASIBLE:
+    best_s = maximise(sec)
+    if best_s is None:
         return None
-    assert st_ == cp_model.OPTIMAL
-    return (p_opt / 2 if inst.objective == "coverage_first" and not inst.require_all else 0.0,
-            s.objective_value / 10_000)  # fmt: skip
+    return (p_opt / 2 if lexicographic else 0.0, best_s / 10_000)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
