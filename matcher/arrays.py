@@ -21,10 +21,12 @@ Encodings
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -246,6 +248,21 @@ def existing_load(
     return seats, hours
 
 
+_T = TypeVar("_T", "MenteeArrays", "MentorArrays")
+
+
+def _take_rows(arrays: _T, rows: npt.NDArray[np.integer]) -> _T:
+    """The records at positions ``rows`` (every per-record field, in that order)."""
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(arrays):
+        value = getattr(arrays, f.name)
+        if isinstance(value, np.ndarray):
+            fields[f.name] = value[rows]
+        elif isinstance(value, tuple):
+            fields[f.name] = tuple(value[k] for k in rows.tolist())
+    return dataclasses.replace(arrays, **fields)
+
+
 @dataclass(frozen=True, eq=False)
 class MenteeArrays:
     """Columnar view of a sequence of mentees (row ``k`` is ``mentees[k]``).
@@ -323,6 +340,10 @@ class MenteeArrays:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def take(self, rows: npt.NDArray[np.integer]) -> MenteeArrays:
+        """The mentees at positions ``rows``, as arrays of their own."""
+        return _take_rows(self, np.asarray(rows, dtype=np.int64))
 
     @classmethod
     def from_records(cls, mentees: Sequence[Mentee], config: Config, as_of: date) -> MenteeArrays:
@@ -474,6 +495,10 @@ class MentorArrays:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def take(self, rows: npt.NDArray[np.integer]) -> MentorArrays:
+        """The mentors at positions ``rows``, as arrays of their own."""
+        return _take_rows(self, np.asarray(rows, dtype=np.int64))
 
     @classmethod
     def from_records(cls, mentors: Sequence[Mentor], config: Config | None = None) -> MentorArrays:

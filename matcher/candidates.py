@@ -2,11 +2,13 @@
 
 :func:`find_candidates` never builds a dense mentees × mentors matrix. Each mentor is
 listed in the cells of a latitude/longitude grid its reach may touch, and each mentee
-looks only at its cell's mentors, so only pairs near each other are ever looked at. The
-hard rules are numpy masks over those pairs (the code-only ones as one lookup table), and
-survivors are scored by one fused weighted sum that reproduces :func:`score_pairs` bit
-for bit. :class:`Candidates` keeps 12 bytes per pair; criteria and distances are
-recomputed on demand (``criteria_at``) with :mod:`matcher.criteria`'s scorers.
+looks only at its cell's mentors, so only pairs near each other are ever looked at. One
+compiled pass over those entries (:mod:`matcher.kernels`) applies the hard rules (the
+code-only ones as one lookup table) and scores the survivors with the weighted sum of
+:func:`score_pairs`, bit for bit; the few pairs it cannot decide exactly are decided by
+``haversine_km`` and ``score_pairs`` themselves. :class:`Candidates` keeps 12 bytes per
+pair; criteria and distances are recomputed on demand (``criteria_at``) with
+:mod:`matcher.criteria`'s scorers.
 
 :func:`rule_cascade` evaluates the same rules for one mentee against every mentor, one
 after another, to say which rule left no mentor and in plain words.
@@ -14,14 +16,15 @@ after another, to say which rule left no mentor and in plain words.
 
 from __future__ import annotations
 
-import mmap
 import os
-import threading
+import queue
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -446,39 +449,23 @@ def _build_grid(me: MenteeArrays, mo: MentorArrays) -> _Grid:
     return _Grid(lat_lo, lon_lo, dlat, dlon, n_rows, n_cols, ptr, owner.astype(np.int32))
 
 
-# --- fused rules and score ------------------------------------------------------------------
+# --- one compiled pass: rules and score ----------------------------------------------------
 
+# Every rule of RULES is applied by the compiled pass (matcher.kernels.chunk_keys): the
+# five code-only ones through the class table, the others one by one.
+_IN_KERNEL = frozenset({"excluded", "mentee_gender", "mentor_gender", "risk", "language",
+                        "ethnicity", "faith", "lived_experience", "prison_clearance",
+                        "commitment", "region", "availability", "distance"})  # fmt: skip
+assert _IN_KERNEL == {r.name for r in RULES}, "a rule the compiled pass does not apply"
 
-@dataclass(frozen=True)
-class _Kernel:
-    """Everything per round the chunk kernel needs: codes, lookup tables, term tables."""
-
-    mentor_class: npt.NDArray[np.int32]  # per mentor
-    entry_class: npt.NDArray[np.int32]  # per entry of the grid's mentor lists
-    mentee_offset: npt.NDArray[np.int64]  # per mentee: class row offset into `table`
-    table: npt.NDArray[np.uint8]  # bit 0 rules hold; 1, 2, 3 gender/ethnicity/lived met
-    mentee_lang: npt.NDArray[np.uint64] | None  # one-word language masks, else None
-    mentor_lang: npt.NDArray[np.uint64] | None
-    slots_code: npt.NDArray[np.int32]  # per mentee: row of the availability table
-    goals_code: npt.NDArray[np.int32]  # per mentee: goals << 8 (mentor adds specialisms)
-    exp_mentee: npt.NDArray[np.int32]  # per mentee / mentor: expectations table codes
-    exp_mentor: npt.NDArray[np.int32]
-    first_mask: npt.NDArray[np.uint64] | None  # per mentee: bit of the first language
-    until: npt.NDArray[np.int32]  # dates as int32 ordinals (exact: all below 2**31)
-    start: npt.NDArray[np.int32]
-    planned_end: npt.NDArray[np.int32]
-    terms: dict[str, npt.NDArray[np.float64]]  # w · s for each discrete criterion code
-    total: float
-    weights: dict[str, float]
-    inv_rank: npt.NDArray[np.int32]
-    me_xyz: tuple[npt.NDArray[np.float64], ...]  # unit vectors, one array per axis
-    mo_xyz: tuple[npt.NDArray[np.float64], ...]
-    reach_lo: npt.NDArray[np.float64]  # reach ∓ _d_tol(reach): surely in / surely out
-    reach_hi: npt.NDArray[np.float64]
-
-
-_FUSED = ("mentee_gender", "mentor_gender", "risk", "ethnicity", "lived_experience",
-          "language", "faith", "availability", "distance")  # fmt: skip
+# |chord distance − haversine_km| is below 2e-12 km on the generator's caseloads (rounding
+# of unit vectors and of the two formulas, ~1e-15 of the Earth's radius). The compiled pass
+# treats anything within this much larger tolerance as undecided and hands it back, to be
+# decided with haversine_km and score_pairs themselves.
+_D_TOL_ABS = 1e-9  # km
+_D_TOL_REL = 1e-12
+_FAR_KM = 5000.0  # beyond (asin near 1 is ill-conditioned): always ask haversine_km
+_POLY_X = 0.05  # asin by its series up to x⁹ for half-chords below this
 
 
 def _class_table(
@@ -534,15 +521,29 @@ def _term(w: float, s: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     return w * s.astype(np.float64)
 
 
-def _kernel(me: MenteeArrays, mo: MentorArrays, config: Config, grid: _Grid) -> _Kernel:
+def _c(a: npt.ArrayLike, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
+    # One dtype and layout per argument, so the compiled pass is compiled once.
+    return np.ascontiguousarray(a, dtype=dtype)
+
+
+def _exclusions(me: MenteeArrays, mo: MentorArrays) -> tuple[npt.NDArray[np.int64], ...]:
+    """Excluded mentors as CSR: mentee ``i``'s are ``mentors[ptr[i]:ptr[i + 1]]``."""
+    keys = _exclusion_keys(me, mo)
+    n_mo = max(len(mo), 1)
+    ptr = np.searchsorted(keys // n_mo, np.arange(len(me) + 1)).astype(np.int64)
+    return ptr, _c(keys % n_mo, np.int32)
+
+
+def _kernel_args(me: MenteeArrays, mo: MentorArrays, config: Config, grid: _Grid) -> dict[str, Any]:
+    """The round's arguments of :func:`matcher.kernels.chunk_keys`: codes and tables."""
     weights = config.weight_vector()
-    sc = config.scoring
-    terms: dict[str, npt.NDArray[np.float64]] = {}
+    assert tuple(weights) == CRITERION_NAMES  # the pass reads weights by registry position
+    sc, rules = config.scoring, config.rules
     # goals: code mentee goals << 8 | mentor specialisms (the scorer's uint8 arithmetic).
     goals, spec = np.meshgrid(np.arange(256, dtype=np.uint8), np.arange(256, dtype=np.uint8),
                               indexing="ij")  # fmt: skip
     n, cov = popcount(goals), popcount(goals & spec)
-    terms["goals"] = _term(
+    t_goals = _term(
         weights["goals"], np.where(n == 0, 1.0, cov / np.maximum(n, 1)).astype(np.float32)
     ).reshape(-1)
     # expectations: code (mentee frequency * 8 + modes) * 24 + mentor frequency * 8 + modes.
@@ -553,114 +554,109 @@ def _kernel(me: MenteeArrays, mo: MentorArrays, config: Config, grid: _Grid) -> 
         freq = np.float64(sc.frequency_shortfall) ** np.maximum(fi - fj, 0)
         mi8, mj8 = mi.astype(np.uint8), mj.astype(np.uint8)
         exp = (0.5 * (freq + popcount(mi8 & mj8) / popcount(mi8))).astype(np.float32)
-    terms["expectations"] = _term(weights["expectations"], exp).reshape(-1)
-    one = np.float32(1.0)
-    for name in ("gender", "ethnicity", "faith", "lived_experience"):
-        terms[name] = _term(weights[name], np.array([0.0, one], dtype=np.float32))
+    one = np.array([0.0, 1.0], dtype=np.float32)
     # The class table's bits 1, 2, 3: gender, ethnicity, lived-experience wish met.
-    for name, bit in (("gender", 1), ("ethnicity", 2), ("lived_experience", 3)):
-        terms[name + "@tab"] = terms[name][(np.arange(16) >> bit) & 1]
+    tab = {
+        name: _term(weights[name], one)[(np.arange(16) >> bit) & 1]
+        for name, bit in (("gender", 1), ("ethnicity", 2), ("lived_experience", 3))
+    }
     lang = np.where(np.array([False, True]), 1.0, sc.secondary_language).astype(np.float32)
-    terms["language"] = _term(weights["language"], lang)
     needed, slots_code = np.unique(me.slots_needed, return_inverse=True)
-    shared = np.arange(33, dtype=np.uint8)
-    avail = np.minimum(1.0, shared[None, :] / needed[:, None]).astype(np.float32)
-    terms["availability"] = _term(weights["availability"], avail).reshape(-1)
-    # through the gate: code custody * (1 + cleared * 2 + near), 0 = community.
+    avail = np.minimum(1.0, np.arange(33)[None, :] / needed[:, None]).astype(np.float32)
+    # through the gate: code 0 community, else 1 + cleared * 2 + near.
     ttg = np.array([1.0, 0.0, 0.5, 0.5, 1.0], dtype=np.float32)
-    terms["through_the_gate"] = _term(weights["through_the_gate"], ttg)
-    ttg_check = np.array([0.5 * c + 0.5 * nr for c in (False, True) for nr in (False, True)],
-                         dtype=np.float32)  # fmt: skip
-    assert np.array_equal(ttg[1:], ttg_check)
     mentor_class, offset, table = _class_table(me, mo)
-    one_word = me.languages.shape[1] == 1 and mo.languages.shape[1] == 1
-    inv_rank = np.empty(len(mo), dtype=np.int32)
-    inv_rank[mo.rank] = np.arange(len(mo), dtype=np.int32)
-    return _Kernel(
-        mentor_class=mentor_class, entry_class=mentor_class[grid.mentors], mentee_offset=offset,
-        table=table,
-        mentee_lang=me.languages[:, 0].copy() if one_word else None,
-        mentor_lang=mo.languages[:, 0].copy() if one_word else None,
-        slots_code=slots_code.reshape(-1).astype(np.int32) * 33, terms=terms,
-        goals_code=me.goals.astype(np.int32) << 8,
-        until=mo.available_until.astype(np.int32), start=me.start.astype(np.int32),
-        planned_end=me.planned_end.astype(np.int32),
-        exp_mentee=(me.frequency.astype(np.int32) * 8 + me.modes) * 24,
-        exp_mentor=mo.frequency.astype(np.int32) * 8 + mo.modes,
-        first_mask=(np.where(me.first_language < 64, np.uint64(1), np.uint64(0))
-                    << (me.first_language.astype(np.uint64) & np.uint64(63))) if one_word else None,
-        total=sum(w for w in weights.values() if w > 0), weights=weights, inv_rank=inv_rank,
-        me_xyz=tuple(np.ascontiguousarray(a) for a in unit_vectors(me.lat, me.lon).T),
-        mo_xyz=tuple(np.ascontiguousarray(a) for a in mo.xyz.T),
-        reach_lo=mo.reach_km - _d_tol(mo.reach_km), reach_hi=mo.reach_km + _d_tol(mo.reach_km),
+    excl_ptr, excl = _exclusions(me, mo)
+    return dict(
+        grid_ptr=_c(grid.ptr, np.int64), grid_mentors=_c(grid.mentors, np.int32),
+        entry_class=_c(mentor_class[grid.mentors], np.int32),
+        mentee_offset=_c(offset, np.int64), table=_c(table, np.uint8),
+        me_lang=_c(me.languages, np.uint64), mo_lang=_c(mo.languages, np.uint64),
+        me_slots=_c(me.slots, np.uint32), mo_slots=_c(mo.slots, np.uint32),
+        min_slots=int(rules.min_shared_slots),
+        me_faith_strength=_c(me.faith_strength, np.int8), me_faith=_c(me.faith, np.int32),
+        mo_faith=_c(mo.faith, np.int32),
+        rule_prison=bool(rules.require_prison_clearance),
+        rule_commitment=bool(rules.require_commitment_cover), rule_region=bool(rules.same_region),
+        custody=_c(me.custody, np.bool_), me_prison=_c(me.prison, np.int32),
+        mo_prisons=_c(mo.prisons, np.uint64), until=_c(mo.available_until, np.int64),
+        planned_end=_c(me.planned_end, np.int64), me_start=_c(me.start, np.int64),
+        me_region=_c(me.region, np.int32), mo_region=_c(mo.region, np.int32),
+        excl_ptr=excl_ptr, excl=excl,
+        me_xyz=_c(unit_vectors(me.lat, me.lon), np.float64), mo_xyz=_c(mo.xyz, np.float64),
+        reach_lo=_c(mo.reach_km - (_D_TOL_ABS + _D_TOL_REL * mo.reach_km), np.float64),
+        reach_hi=_c(mo.reach_km + (_D_TOL_ABS + _D_TOL_REL * mo.reach_km), np.float64),
+        d_tol_abs=float(_D_TOL_ABS), d_tol_rel=float(_D_TOL_REL), far_km=float(_FAR_KM),
+        poly_x=float(_POLY_X),
+        weights=_c([max(w, 0.0) for w in weights.values()], np.float64),
+        total=float(sum(w for w in weights.values() if w > 0)), grid=float(SCORE_GRID),
+        goals_code=_c(me.goals.astype(np.int32) << 8, np.int32),
+        specialisms=_c(mo.specialisms, np.int32), t_goals=_c(t_goals, np.float64),
+        exp_mentee=_c((me.frequency.astype(np.int32) * 8 + me.modes) * 24, np.int32),
+        exp_mentor=_c(mo.frequency.astype(np.int32) * 8 + mo.modes, np.int32),
+        t_exp=_c(_term(weights["expectations"], exp).reshape(-1), np.float64),
+        t_gender=_c(tab["gender"], np.float64), t_ethnicity=_c(tab["ethnicity"], np.float64),
+        t_faith=_c(_term(weights["faith"], one), np.float64),
+        first_language=_c(me.first_language, np.int32),
+        t_language=_c(_term(weights["language"], lang), np.float64),
+        slots_code=_c(slots_code.reshape(-1) * 33, np.int32),
+        t_avail=_c(_term(weights["availability"], avail).reshape(-1), np.float64),
+        half_km=float(sc.location_half_km), release_km=float(sc.release_area_km),
+        t_ttg=_c(_term(weights["through_the_gate"], ttg), np.float64),
+        t_lived=_c(tab["lived_experience"], np.float64),
+        rank=_c(mo.rank, np.int32),
     )  # fmt: skip
-
-
-# --- distances: a fast chord path, exact where it matters ----------------------------------
-
-# |chord distance − haversine_km| is below 2e-12 km on the generator's caseloads (rounding
-# of unit vectors and of the two formulas, ~1e-15 of the Earth's radius); the guards below
-# treat anything within this much larger tolerance as undecided and ask haversine_km.
-_D_TOL_ABS = 1e-9  # km
-_D_TOL_REL = 1e-12
-_FAR_KM = 5000.0  # beyond (asin near 1 is ill-conditioned): always ask haversine_km
-_POLY_X = 0.05  # asin by its series up to x⁹ when every half-chord is below this
-
-
-def _d_tol(d: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    return _D_TOL_ABS + _D_TOL_REL * d
-
-
-def _chord_km(
-    kern: _Kernel, i: npt.NDArray[np.int32], j: npt.NDArray[np.int32]
-) -> npt.NDArray[np.float64]:
-    """Great-circle distance from the chord between unit vectors: ``2R·asin(|Δ|/2)``.
-
-    Within ``_d_tol`` of :func:`haversine_km` below ``_FAR_KM`` (not bit for bit):
-    callers decide comparisons and float32 roundings with it only outside that band.
-    """
-    (ax, ay, az), (bx, by, bz) = kern.me_xyz, kern.mo_xyz
-    x = ax[i]
-    x -= bx[j]
-    x *= x
-    t = ay[i]
-    t -= by[j]
-    t *= t
-    x += t
-    t = az[i]
-    t -= bz[j]
-    t *= t
-    x += t
-    del t
-    np.sqrt(x, out=x)
-    x *= 0.5
-    np.minimum(x, 1.0, out=x)
-    if len(x) and float(x.max()) <= _POLY_X:
-        # asin x = x + x³/6 + 3x⁵/40 + 5x⁷/112 + 35x⁹/1152 + …  (rest < 1e-14 · x here)
-        x2 = x * x
-        p = x2 * (35 / 1152)
-        p += 5 / 112
-        p *= x2
-        p += 3 / 40
-        p *= x2
-        p += 1 / 6
-        p *= x2
-        p *= x
-        x += p
-        del p, x2
-    else:
-        np.arcsin(x, out=x)
-    x *= 2.0 * EARTH_RADIUS_KM
-    return x
 
 
 def _haversine_rows(
     me: MenteeArrays,
     mo: MentorArrays,
-    i: npt.NDArray[np.int32],
-    j: npt.NDArray[np.int32],
+    i: npt.NDArray[np.integer],
+    j: npt.NDArray[np.integer],
 ) -> npt.NDArray[np.float64]:
     return haversine_km(me.lat[i], me.lon[i], me.cos_lat[i], mo.lat[j], mo.lon[j], mo.cos_lat[j])
+
+
+def _spatial_order(mo: MentorArrays) -> npt.NDArray[np.int64]:
+    """Mentors in Z-order (Morton) of ~4 km cells around their homes.
+
+    A mentee's candidates are the mentors near it; numbered in this order, their data
+    lies in a few contiguous runs of each array instead of all over them, which halves
+    the compiled pass's time on a national caseload (memory, not arithmetic, bounds it).
+    The order changes nothing in the results.
+    """
+    cell = _CELL_KM / EARTH_RADIUS_KM
+    scale = np.cos(np.median(mo.lat)) / cell
+    rc = [
+        np.clip(np.floor((v - v.min()) * s), 0, 0xFFFF).astype(np.uint64)
+        for v, s in ((mo.lat, 1 / cell), (mo.lon, scale))
+    ]
+    code = np.zeros(len(mo), dtype=np.uint64)
+    for bit in range(16):
+        for axis, v in enumerate(rc):
+            code |= ((v >> np.uint64(bit)) & np.uint64(1)) << np.uint64(2 * bit + axis)
+    return np.argsort(code, kind="stable")
+
+
+@dataclass(frozen=True)
+class _Round:
+    """What every chunk of a round shares.
+
+    The compiled pass works on the mentors in :func:`_spatial_order`; ``order`` maps its
+    mentor numbers back to the caller's. Keys carry mentor ranks, the same in both.
+    """
+
+    me: MenteeArrays
+    mo: MentorArrays
+    config: Config
+    cells: npt.NDArray[np.int64]
+    args: dict[str, Any]
+    order: npt.NDArray[np.int64]
+    max_per_mentee: int | None
+    i_bits: int
+    r_bits: int
+    inv_rank: npt.NDArray[np.int32]
+    buffers: queue.SimpleQueue[tuple[npt.NDArray[Any], ...]]
 
 
 @dataclass(frozen=True)
@@ -670,406 +666,63 @@ class _Chunk:
     steps: npt.NDArray[np.uint32]
 
 
-def _rows_of(counts: npt.NDArray[np.int64], flag: Mask) -> npt.NDArray[np.int64]:
-    """Positions of the pairs of flagged mentees, pairs being grouped by mentee."""
-    first = np.cumsum(counts) - counts
-    m = np.flatnonzero(flag & (counts > 0))
-    c = counts[m]
-    rows = np.arange(int(c.sum()), dtype=np.int64)
-    rows += np.repeat(first[m] - (np.cumsum(c) - c), c)
-    return rows
-
-
-def _add_except(
-    acc: npt.NDArray[np.float64],
-    rows: npt.NDArray[np.int64],
-    default: np.float64,
-    values: npt.NDArray[np.float64],
-) -> None:
-    """``acc += term`` where ``term`` is ``values`` at ``rows`` and ``default`` elsewhere."""
-    if not len(rows):
-        acc += default
-        return
-    at_rows = acc[rows] + values
-    acc += default
-    acc[rows] = at_rows
-
-
-def _chunk_pairs(
-    me: MenteeArrays,
-    mo: MentorArrays,
-    config: Config,
-    grid: _Grid,
-    cells: npt.NDArray[np.int64],
-    kern: _Kernel,
-    keys: npt.NDArray[np.int64],
-    max_per_mentee: int | None,
-    start: int,
-    stop: int,
-) -> _Chunk:
-    """Feasible, scored and sorted pairs of mentees ``start:stop``.
-
-    Pairs stay grouped by mentee throughout (mentee ``start`` first), so a rule or
-    criterion that concerns few mentees only touches their pairs (:func:`_rows_of`).
-    """
-    n_local = stop - start
-    lo, hi = grid.ptr[cells[start:stop]], grid.ptr[cells[start:stop] + 1]
-    counts = hi - lo
-    # 1. Every mentor listed in the mentee's cell, with the one-table rules.
-    pos = np.arange(int(counts.sum()), dtype=np.int64)
-    pos += np.repeat(lo - (np.cumsum(counts) - counts), counts)
-    idx = np.repeat(kern.mentee_offset[start:stop], counts)
-    idx += kern.entry_class[pos]
-    tab = kern.table[idx]
-    del idx
-    sel = np.flatnonzero(tab & 1)
-    i = np.repeat(np.arange(start, stop, dtype=np.int32), counts)[sel]
-    j = grid.mentors[pos[sel]]
-    tab = tab[sel]
-    del pos, sel
-    # 2. Language, availability and the rules of few mentees.
-    if kern.mentee_lang is not None and kern.mentor_lang is not None:
-        lang = kern.mentor_lang[j]
-        ok = (kern.mentee_lang[i] & lang) != 0
-    else:
-        lang = None
-        ok = overlap(me.languages, i, mo.languages, j)
-    shared = popcount(me.slots[i] & mo.slots[j])
-    need = config.rules.min_shared_slots
-    if need > 0:
-        ok &= shared >= need
-    f_str = me.faith_strength[start:stop]
-    if np.any(f_str == STRENGTH_REQUIRED):
-        rows = _rows_of(np.bincount(i - start, minlength=n_local), f_str == STRENGTH_REQUIRED)
-        f = me.faith[i[rows]]
-        ok[rows] &= (f >= 0) & (f == mo.faith[j[rows]])
-    sel = np.flatnonzero(ok)
-    del ok
-    i, j, tab, shared = i[sel], j[sel], tab[sel], shared[sel]
-    lang = None if lang is None else lang[sel]
-    # 3. Distance: the chord decides, haversine_km (as everywhere else) where it is close.
-    d = _chord_km(kern, i, j)
-    ok = d <= kern.reach_lo[j]
-    rows = np.flatnonzero(ok ^ (d <= kern.reach_hi[j]))
-    if len(d) and float(d.max()) > _FAR_KM:
-        rows = np.union1d(rows, np.flatnonzero(d > _FAR_KM))
-    if len(rows):
-        d[rows] = _haversine_rows(me, mo, i[rows], j[rows])
-        ok[rows] = d[rows] <= mo.reach_km[j[rows]]
-    # 4. Rules not fused above (exclusions, and rules switched on by the config).
-    nan = np.zeros(0, dtype=np.float64)
-    for rule in active_rules(config):
-        if rule.name in _FUSED:
-            continue
-        if rule.name == "excluded":
-            if not len(keys):
-                continue
-            n_mo = len(mo)
-            mine = keys[(keys >= start * n_mo) & (keys < stop * n_mo)]
-            if not len(mine):
-                continue
-            has = np.zeros(n_local, dtype=bool)
-            has[np.unique(mine // n_mo) - start] = True
-            rows = _rows_of(np.bincount(i - start, minlength=n_local), has)
-        else:
-            rows = np.arange(len(i), dtype=np.int64)
-        rows = rows[ok[rows]]
-        ok[rows] = rule.test(Pairs(me, mo, i[rows], j[rows], nan, config), keys)
-    sel = np.flatnonzero(ok)
-    del ok
-    i, j, d, tab, shared = i[sel], j[sel], d[sel], tab[sel], shared[sel]
-    lang = None if lang is None else lang[sel]
-    del sel
-    counts = np.bincount(i - start, minlength=n_local).astype(np.int64)
-    steps = _score_steps(me, mo, config, kern, i, j, d, tab, shared, lang, counts, start, stop)
-    del d, tab, shared, lang
-    # 5. Order: one uint64 key per pair (mentee, steps below 1, mentor rank), sorted.
-    i_bits = max(int(n_local - 1).bit_length(), 1)
-    r_bits = max(int(len(mo) - 1).bit_length(), 1)
-    assert i_bits + r_bits + _GRID_BITS <= 64  # chunk sizes are capped accordingly
-    key = (i - np.int32(start)).astype(np.uint64) << np.uint64(64 - i_bits)
-    del i
-    key |= steps << np.uint64(r_bits)
-    del steps
-    key |= mo.rank[j].astype(np.uint64)
-    del j
-    key.sort()
-    if max_per_mentee is not None:
-        first = np.cumsum(counts) - counts
-        i_loc = (key >> np.uint64(64 - i_bits)).astype(np.int64)
-        key = key[np.arange(len(key), dtype=np.int64) - first[i_loc] < max_per_mentee]
-        counts = np.minimum(counts, max_per_mentee)
-        del first, i_loc
-    j_out = kern.inv_rank[(key & np.uint64((1 << r_bits) - 1)).astype(np.intp)]
-    key >>= np.uint64(r_bits)
-    key &= np.uint64((1 << _GRID_BITS) - 1)
-    return _Chunk(counts, j_out, key.astype(np.uint32))
-
-
-def _score_steps(
-    me: MenteeArrays,
-    mo: MentorArrays,
-    config: Config,
-    kern: _Kernel,
-    i: npt.NDArray[np.int32],
-    j: npt.NDArray[np.int32],
-    d: npt.NDArray[np.float64],
-    tab: npt.NDArray[np.uint8],
-    shared: npt.NDArray[np.uint8],
-    lang: npt.NDArray[np.uint64] | None,
-    counts: npt.NDArray[np.int64],
-    start: int,
-    stop: int,
+def _pending_keys(
+    r: _Round, i: npt.NDArray[np.int32], j: npt.NDArray[np.int64], start: int
 ) -> npt.NDArray[np.uint64]:
-    """``SCORE_GRID · (1 − score)`` of feasible pairs, bit for bit :func:`score_pairs`.
-
-    One float64 accumulator; each criterion adds ``w · float64(float32 score)`` in
-    registry order, exactly as :func:`score_pairs` does. Criteria taking few values are
-    looked up in tables of those very terms; the others are computed with the same
-    expressions as their scorers, only for the pairs where they can differ from 1.
-    """
-    w, T = kern.weights, kern.terms
-    n = len(i)
-    acc = np.zeros(n, dtype=np.float64)
-    if w["goals"] > 0:
-        code = kern.goals_code[i]
-        code += mo.specialisms[j]
-        acc += T["goals"][code]
-        del code
-    if w["expectations"] > 0:
-        code = kern.exp_mentee[i]
-        code += kern.exp_mentor[j]
-        acc += T["expectations"][code]
-        del code
-    if w["gender"] > 0:
-        acc += T["gender@tab"][tab]
-    if w["ethnicity"] > 0:
-        acc += T["ethnicity@tab"][tab]
-    if w["faith"] > 0:
-        # Only mentees with a preferred faith can score below 1.
-        rows = _rows_of(counts, me.faith_strength[start:stop] == STRENGTH_PREFERRED)
-        f = me.faith[i[rows]]
-        met = ((f >= 0) & (f == mo.faith[j[rows]])).view(np.uint8)
-        _add_except(acc, rows, T["faith"][1], T["faith"][met])
-    if w["language"] > 0:
-        if lang is not None and kern.first_mask is not None:
-            first = ((lang & kern.first_mask[i]) != 0).view(np.uint8)
-        else:
-            first = has_bit(mo.languages, j, me.first_language[i]).view(np.uint8)
-        acc += T["language"][first]
-        del first
-    if w["availability"] > 0:
-        code = kern.slots_code[i]
-        code += shared
-        acc += T["availability"][code]
-        del code
-    if w["location"] > 0:
-        # float32(0.5 ** (d / half)) as the scorer has it, from haversine_km's d: exp2 of the
-        # chord distance rounds to the same float32 unless within the tolerance of a
-        # rounding boundary; those few pairs take the scorer's own expression.
-        half = config.scoring.location_half_km
-        x = np.multiply(d, -1.0 / half)
-        np.exp2(x, out=x)
-        tol = _d_tol(d)
-        tol *= np.log(2.0) / half * (1 + 1e-6)
-        tol += 1e-15
-        below = (x - tol).astype(np.float32)
-        tol += x
-        s32 = tol.astype(np.float32)
-        del tol
-        rows = np.flatnonzero(below != s32)
-        if len(d) and float(d.max()) > _FAR_KM:
-            rows = np.union1d(rows, np.flatnonzero(d > _FAR_KM))
-        if len(rows):
-            exact = _haversine_rows(me, mo, i[rows], j[rows])
-            s32[rows] = (0.5 ** (exact / half)).astype(np.float32)
-        np.multiply(s32, np.float64(w["location"]), out=x)
-        acc += x
-        del x, s32, below
-    if w["through_the_gate"] > 0:
-        # Community mentees score 1; custody: half cleared, half near the release address.
-        rows = _rows_of(counts, me.custody[start:stop])
-        cleared = has_bit(mo.prisons, j[rows], me.prison[i[rows]]).view(np.uint8)
-        d_r = d[rows]
-        area = config.scoring.release_area_km
-        area_tol = _D_TOL_ABS + _D_TOL_REL * area
-        near = d_r <= area - area_tol
-        unsure = np.flatnonzero(near ^ (d_r <= area + area_tol))
-        if len(d_r) and float(d_r.max()) > _FAR_KM:
-            unsure = np.union1d(unsure, np.flatnonzero(d_r > _FAR_KM))
-        if len(unsure):
-            r_u = rows[unsure]
-            near[unsure] = _haversine_rows(me, mo, i[r_u], j[r_u]) <= area
-        near = near.view(np.uint8)
-        _add_except(
-            acc, rows, T["through_the_gate"][0], T["through_the_gate"][1 + cleared * 2 + near]
-        )
-    if w["continuity"] > 0:
-        # Covered (ratio >= 1, clipped to 1) exactly when available_until >= planned_end.
-        rows = np.flatnonzero(kern.until[j] < kern.planned_end[i])
-        i_r = i[rows]
-        st = kern.start[i_r]
-        span = (kern.planned_end[i_r] - st).astype(np.float64)
-        cont = np.clip((kern.until[j[rows]] - st) / span, 0.0, 1.0)
-        full = _term(w["continuity"], np.ones(1, dtype=np.float32))[0]
-        _add_except(acc, rows, full, _term(w["continuity"], cont.astype(np.float32)))
-    if w["lived_experience"] > 0:
-        acc += T["lived_experience@tab"][tab]
-    acc /= kern.total
-    acc *= SCORE_GRID
-    np.rint(acc, out=acc)
-    np.clip(acc, 0.0, SCORE_GRID, out=acc)
-    return np.subtract(SCORE_GRID, acc).astype(np.uint64)
+    """Keys of the pairs the compiled pass left undecided, decided by the reference code."""
+    d = _haversine_rows(r.me, r.mo, i, j)
+    ok = d <= r.mo.reach_km[j]
+    i, j, d = i[ok], j[ok], d[ok]
+    score, _ = score_pairs(Pairs(r.me, r.mo, i, j, d, r.config))
+    steps = (SCORE_GRID - score * SCORE_GRID).astype(np.uint64)  # exact: score is on the grid
+    key = (i - np.int32(start)).astype(np.uint64) << np.uint64(64 - r.i_bits)
+    key |= steps << np.uint64(r.r_bits)
+    key |= r.mo.rank[j].astype(np.uint64)
+    return key
 
 
-class _Sink:
-    """Chunk results copied, in mentee order, into a few large blocks as they arrive.
+def _chunk_pairs(r: _Round, start: int, stop: int) -> _Chunk:
+    """Feasible, scored and sorted pairs of mentees ``start:stop``."""
+    from matcher.kernels import chunk_keys  # numba: imported only when pairs are scored
 
-    Each chunk's small arrays are freed at once (so the allocator reuses their memory
-    instead of fragmenting the heap); the blocks are joined into the final arrays one at
-    a time, each freed after its copy, so the kept pairs exist about once in memory.
-    """
-
-    BLOCK = 1 << 25
-
-    def __init__(self, n_mentees: int) -> None:
-        self.counts = np.zeros(n_mentees, dtype=np.int64)
-        self.row = 0
-        self.blocks: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], int]] = []
-
-    def add(self, chunk: _Chunk) -> None:
-        self.counts[self.row : self.row + len(chunk.counts)] = chunk.counts
-        self.row += len(chunk.counts)
-        at, n = 0, len(chunk.j)
-        while at < n:
-            if not self.blocks or self.blocks[-1][2] == self.BLOCK:
-                self.blocks.append(
-                    (np.empty(self.BLOCK, np.int32), np.empty(self.BLOCK, np.uint32), 0)
-                )
-            j, s, used = self.blocks[-1]
-            take = min(n - at, self.BLOCK - used)
-            j[used : used + take] = chunk.j[at : at + take]
-            s[used : used + take] = chunk.steps[at : at + take]
-            self.blocks[-1] = (j, s, used + take)
-            at += take
-
-    def finish(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-        n = sum(used for _, _, used in self.blocks)
-        mentor = np.empty(n, dtype=np.int32)
-        steps = np.empty(n, dtype=np.uint32)
-        at = 0
-        while self.blocks:
-            j, s, used = self.blocks.pop(0)
-            mentor[at : at + used] = j[:used]
-            steps[at : at + used] = s[:used]
-            at += used
-            del j, s
-        return mentor, steps, self.counts
-
-
-class _SharedOut:
-    """The kept pairs written in place by two processes into anonymous shared mappings.
-
-    Sized by an upper bound of the pairs (every grid entry of the mentees' cells): pages
-    are committed only when written, so the bound costs address space, not memory. The
-    parent writes its mentees' pairs from 0 and the child its own from ``second``; the
-    child's block is then moved down behind the parent's, the unused pages are handed
-    back, and the final arrays are views of the mappings (no copy).
-    """
-
-    def __init__(self, n_mentees: int, bound: int) -> None:
-        self._maps = [
-            mmap.mmap(-1, 8 * (n_mentees + 1)),
-            mmap.mmap(-1, max(4 * bound, 1)),
-            mmap.mmap(-1, max(4 * bound, 1)),
-        ]
-        meta = np.frombuffer(self._maps[0], dtype=np.int64)
-        self.used, self.counts = meta[:1], meta[1:]
-        self.j = np.frombuffer(self._maps[1], dtype=np.int32)[:bound]
-        self.steps = np.frombuffer(self._maps[2], dtype=np.uint32)[:bound]
-
-    def fill(self, chunks: Iterator[_Chunk], row: int, at: int) -> int:
-        """Write the chunks' results in order from mentee ``row``, pair ``at``; the end."""
-        for chunk in chunks:
-            self.counts[row : row + len(chunk.counts)] = chunk.counts
-            row += len(chunk.counts)
-            n = len(chunk.j)
-            self.j[at : at + n] = chunk.j
-            self.steps[at : at + n] = chunk.steps
-            at += n
-        return at
-
-    def join(
-        self, n_first: int, second: int, n_second: int
-    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-        """Move pairs ``second : second + n_second`` to ``n_first``; the final arrays."""
-        step = _Sink.BLOCK
-        if second != n_first:
-            for lo in range(0, n_second, step):
-                hi = min(n_second, lo + step)
-                self.j[n_first + lo : n_first + hi] = self.j[second + lo : second + hi]
-                self.steps[n_first + lo : n_first + hi] = self.steps[second + lo : second + hi]
-        n = n_first + n_second
-        advice = getattr(mmap, "MADV_REMOVE", None)
-        if advice is not None:  # hand back the pages past the last pair
-            page = mmap.PAGESIZE
-            start = -(-4 * n // page) * page
-            for m in self._maps[1:]:
-                if len(m) > start:
-                    m.madvise(advice, start, len(m) - start)
-        return self.j[:n], self.steps[:n], self.counts
-
-
-def _chunks(n: int, size: int, first: int = 0) -> Iterator[tuple[int, int]]:
-    for start in range(first, n, size):
-        yield start, min(n, start + size)
-
-
-# Fork a second process when the round has at least this many grid entries to look at.
-_FORK_MIN_ENTRIES = 1 << 23
-
-
-def _use_fork(processes: bool | None, workers: int, entries: int) -> bool:
-    if not hasattr(os, "fork") or processes is False:
-        return False
-    if processes:
-        return True
-    # Automatic: worth it for large rounds only, and never from a multithreaded process.
-    return workers > 1 and entries >= _FORK_MIN_ENTRIES and threading.active_count() == 1
-
-
-def _run_forked(
-    run: Callable[[tuple[int, int]], _Chunk],
-    n: int,
-    size: int,
-    work: npt.NDArray[np.int64],
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-    """Mentees split in two halves of equal work; a forked child scores the second.
-
-    Every mentee's pairs depend on that mentee alone, so the results are those of one
-    process. If the child fails, the parent scores its half itself.
-    """
-    cum = np.cumsum(work)
-    split = min(max(int(np.searchsorted(cum, cum[-1] / 2)), 1), n)
-    second = int(cum[split - 1])  # the first half's pairs fit below this
-    out = _SharedOut(n, int(cum[-1]))
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
-        code = 1
-        try:
-            end = out.fill((run(span) for span in _chunks(n, size, split)), split, second)
-            out.used[0] = end - second
-            code = 0
-        finally:
-            os._exit(code)
+    ptr, cells = r.args["grid_ptr"], r.cells
+    bound = int((ptr[cells[start:stop] + 1] - ptr[cells[start:stop]]).sum())
+    # Working arrays are reused from chunk to chunk: fresh pages cost more than the work.
+    buffers = r.buffers.get()
+    if len(buffers[0]) < bound:
+        size = max(bound, 2 * len(buffers[0]))
+        buffers = (np.empty(size, np.uint64), np.empty(size, np.int32), np.empty(size, np.int32))
+    keys, pend_i, pend_j = buffers
     try:
-        n_first = out.fill((run(span) for span in _chunks(split, size)), 0, 0)
+        counts = np.empty(stop - start, dtype=np.int64)
+        n_keys, n_pend = chunk_keys(
+            start, stop, cells, **r.args, i_shift=64 - r.i_bits, r_bits=r.r_bits,
+            keys=keys, pend_i=pend_i, pend_j=pend_j, counts=counts,
+        )  # fmt: skip
+        key = keys[:n_keys]
+        if n_pend:
+            extra = _pending_keys(r, pend_i[:n_pend], r.order[pend_j[:n_pend]], start)
+            counts += np.bincount(
+                (extra >> np.uint64(64 - r.i_bits)).astype(np.int64), minlength=stop - start
+            )
+            key = np.concatenate((key, extra))
+        key.sort()
+        if r.max_per_mentee is not None:
+            first = np.cumsum(counts) - counts
+            i_loc = (key >> np.uint64(64 - r.i_bits)).astype(np.int64)
+            key = key[np.arange(len(key), dtype=np.int64) - first[i_loc] < r.max_per_mentee]
+            counts = np.minimum(counts, r.max_per_mentee)
+            del first, i_loc
+        j_out = r.inv_rank[(key & np.uint64((1 << r.r_bits) - 1)).astype(np.intp)]
+        steps = ((key >> np.uint64(r.r_bits)) & np.uint64((1 << _GRID_BITS) - 1)).astype(np.uint32)
     finally:
-        _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:  # pragma: no cover - the child died
-        out.used[0] = out.fill((run(span) for span in _chunks(n, size, split)), split, second)
-        out.used[0] -= second
-    return out.join(n_first, second, int(out.used[0]))
+        r.buffers.put(buffers)
+    return _Chunk(counts, j_out, steps)
+
+
+def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, n, size):
+        yield start, min(n, start + size)
 
 
 def find_candidates(
@@ -1081,7 +734,6 @@ def find_candidates(
     chunk_size: int = 256,
     workers: int | None = None,
     max_per_mentee: int | None = None,
-    processes: bool | None = None,
 ) -> Candidates:
     """Find and score every feasible pair.
 
@@ -1093,19 +745,14 @@ def find_candidates(
     as_of : date
         Run date (relationship start, continuity, priority).
     chunk_size : int
-        Mentees per chunk; bounds the memory of the pair join.
+        Mentees per chunk; bounds the working memory.
     workers : int, optional
-        Threads working on chunks (numpy releases the GIL on large array operations).
-        Default: ``min(2, cpu count)``.
+        Threads working on chunks (the compiled pass runs without the GIL).
+        Default: ``min(2, cpu count)``. The result does not depend on it.
     max_per_mentee : int, optional
         Keep only each mentee's best ``k`` pairs (score, then mentor id). Every feasible
         pair is still found and scored; this only bounds what is kept. ``None``
         (default) keeps all.
-    processes : bool, optional
-        Score the second half of the mentees in a forked child process (POSIX), the
-        results written to shared memory: the same pairs and scores as one process.
-        ``None`` (default): when ``workers > 1``, the round is large and the calling
-        process runs no other thread. ``False``: threads only.
 
     Returns
     -------
@@ -1129,35 +776,50 @@ def find_candidates(
     mo = (
         mentors if isinstance(mentors, MentorArrays) else MentorArrays.from_records(mentors, config)
     )
-    sink = _Sink(len(me))
-    forked: tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32], npt.NDArray[np.int64]] | None
-    forked = None
-    if len(me) and len(mo):
-        grid = _build_grid(me, mo)
-        cells = grid.cell(me.lat, me.lon)
-        kern = _kernel(me, mo, config, grid)
-        keys = _exclusion_keys(me, mo)
-        workers = workers or min(2, os.cpu_count() or 1)
-        r_bits = max(int(len(mo) - 1).bit_length(), 1)
-        size = min(chunk_size, 1 << max(64 - _GRID_BITS - r_bits, 1))
-
-        def run(span: tuple[int, int]) -> _Chunk:
-            return _chunk_pairs(me, mo, config, grid, cells, kern, keys, max_per_mentee, *span)
-
-        work = grid.ptr[cells + 1] - grid.ptr[cells]
-        if len(me) > 1 and _use_fork(processes, workers, int(work.sum())):
-            forked = _run_forked(run, len(me), size, work)
-        elif workers > 1:
-            with ThreadPoolExecutor(workers) as pool:
-                for chunk in pool.map(run, _chunks(len(me), size)):
-                    sink.add(chunk)
-                    del chunk
-        else:
-            for span in _chunks(len(me), size):
-                sink.add(run(span))
-    mentor, steps, counts = forked if forked is not None else sink.finish()
+    counts = np.zeros(len(me), dtype=np.int64)
+    if not (len(me) and len(mo)):
+        empty = np.zeros(0, dtype=np.int32)
+        return Candidates(empty, empty, empty.astype(np.uint32), me, mo, config)
+    order = _spatial_order(mo)
+    mo_k = mo.take(order)
+    grid = _build_grid(me, mo_k)
+    cells = grid.cell(me.lat, me.lon)
+    r_bits = max(int(len(mo) - 1).bit_length(), 1)
+    size = min(chunk_size, 1 << max(64 - _GRID_BITS - r_bits, 1))
+    inv_rank = np.empty(len(mo), dtype=np.int32)
+    inv_rank[mo.rank] = np.arange(len(mo), dtype=np.int32)
+    workers = workers or min(2, os.cpu_count() or 1)
+    buffers: queue.SimpleQueue[tuple[npt.NDArray[Any], ...]] = queue.SimpleQueue()
+    for _ in range(workers):
+        buffers.put((np.empty(0, np.uint64), np.empty(0, np.int32), np.empty(0, np.int32)))
+    r = _Round(me, mo, config, cells, _kernel_args(me, mo_k, config, grid), order,
+               max_per_mentee, max(int(size - 1).bit_length(), 1), r_bits, inv_rank,
+               buffers)  # fmt: skip
+    assert r.i_bits + r.r_bits + _GRID_BITS <= 64  # chunk sizes are capped accordingly
+    # Results go straight into arrays sized by every grid entry looked at (an upper bound):
+    # pages are committed only when written, so the bound costs address space only.
+    entries = grid.ptr[cells + 1] - grid.ptr[cells]
+    if max_per_mentee is not None:
+        np.minimum(entries, max_per_mentee, out=entries)
+    bound = int(entries.sum())
+    mentor = np.empty(bound, dtype=np.int32)
+    steps = np.empty(bound, dtype=np.uint32)
+    spans = _chunks(len(me), size)
+    at = 0
+    with ThreadPoolExecutor(workers) if workers > 1 and len(me) > size else nullcontext() as pool:
+        chunks = pool.map(lambda s: _chunk_pairs(r, *s), spans) if pool else (
+            _chunk_pairs(r, *s) for s in spans)  # fmt: skip
+        row = 0
+        for chunk in chunks:
+            n = len(chunk.j)
+            mentor[at : at + n] = chunk.j
+            steps[at : at + n] = chunk.steps
+            counts[row : row + len(chunk.counts)] = chunk.counts
+            at += n
+            row += len(chunk.counts)
+            del chunk
     mentee = np.repeat(np.arange(len(me), dtype=np.int32), counts)
-    return Candidates(mentee, mentor, steps, me, mo, config)
+    return Candidates(mentee, mentor[:at], steps[:at], me, mo, config)
 
 
 def _fmt(values: npt.NDArray[np.floating]) -> list[str]:

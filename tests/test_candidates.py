@@ -487,16 +487,6 @@ def test_grid_search_near_a_pole() -> None:
     assert len(c) == 2
 
 
-def test_processes_do_not_change_the_result() -> None:
-    mentees, mentors = _world()
-    for k in (None, 1):
-        a = find_candidates(mentees, mentors, as_of=AS_OF, chunk_size=1, max_per_mentee=k,
-                            processes=True)  # fmt: skip
-        b = find_candidates(mentees, mentors, as_of=AS_OF, max_per_mentee=k, processes=False)
-        assert np.array_equal(a.mentee, b.mentee) and np.array_equal(a.mentor, b.mentor)
-        assert np.array_equal(a.score_steps, b.score_steps)
-
-
 def _ring(n: int, seed: int) -> tuple[list[Mentee], list[Mentor]]:
     """Custody mentees near London and mentors scattered around them, some far away."""
     rng = random.Random(seed)
@@ -532,7 +522,7 @@ def test_distance_rule_is_exact_on_the_boundary(nudge: int) -> None:
     mentees, mentors = _ring(300, 5)
     mo = _exact_reach(mentees, mentors, nudge)
     me = MenteeArrays.from_records(mentees[:1], Config(), AS_OF)
-    c = find_candidates(me, mo, as_of=AS_OF, processes=False)
+    c = find_candidates(me, mo, as_of=AS_OF)
     cascade = rule_cascade(mentees[0], mo, as_of=AS_OF)
     assert np.array_equal(np.sort(c.mentor), np.flatnonzero(cascade.feasible))
     # Every mentor passes the other rules: all are in reach unless the reach was nudged down.
@@ -546,11 +536,11 @@ def test_fast_distance_paths_give_the_scorers_scores(monkeypatch: pytest.MonkeyP
 
     mentees, mentors = _ring(3000, 7)
     cfg = config_from_dict({"scoring": {"location_half_km": 7.0, "release_area_km": 12.0}})
-    base = find_candidates(mentees, mentors, cfg, as_of=AS_OF, processes=False)
+    base = find_candidates(mentees, mentors, cfg, as_of=AS_OF)
     score, _ = _reference(base)
     assert len(base) > 1000 and np.array_equal(base.score, score)
     monkeypatch.setattr(cand, "_D_TOL_ABS", 1e3)
     monkeypatch.setattr(cand, "_POLY_X", 0.0)
-    slow = find_candidates(mentees, mentors, cfg, as_of=AS_OF, processes=False)
+    slow = find_candidates(mentees, mentors, cfg, as_of=AS_OF)
     assert np.array_equal(slow.mentor, base.mentor)
     assert np.array_equal(slow.score_steps, base.score_steps)

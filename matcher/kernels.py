@@ -1,0 +1,233 @@
+"""Compiled inner loop of :func:`matcher.candidates.find_candidates` (numba).
+
+One pass over the grid entries of a chunk of mentees applies every hard rule and
+scores the survivors, instead of some forty numpy passes over pair arrays. It reads
+the round's arrays and lookup tables built by :mod:`matcher.candidates` and writes one
+sort key per feasible pair. Rules and scores follow :mod:`matcher.candidates` and
+:mod:`matcher.criteria` exactly; the kernel never rounds a comparison it cannot decide:
+a pair whose distance rule, location score or release-area test falls within the
+tolerance of the chord distance is handed back as *pending*, for the caller to decide
+with :func:`matcher.arrays.haversine_km` and :func:`matcher.criteria.score_pairs`.
+
+Compiled on first use and cached on disk (``cache=True``); ``nogil=True`` lets two
+threads run chunks at once.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+__all__ = ["chunk_keys"]
+
+_STRENGTH_REQUIRED = 2
+_STRENGTH_PREFERRED = 1
+
+
+@njit(inline="always")
+def _popcount32(x):  # type: ignore[no-untyped-def]
+    x = x - ((x >> 1) & 0x55555555)
+    x = (x & 0x33333333) + ((x >> 2) & 0x33333333)
+    x = (x + (x >> 4)) & 0x0F0F0F0F
+    return ((x * 0x01010101) & 0xFFFFFFFF) >> 24
+
+
+@njit(inline="always")
+def _bit(masks, row, bit):  # type: ignore[no-untyped-def]
+    # has_bit for one pair: negative or out-of-range bits are never set.
+    if bit < 0 or bit >= masks.shape[1] * 64:
+        return False
+    return (masks[row, bit >> 6] >> np.uint64(bit & 63)) & np.uint64(1) != 0
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def chunk_keys(  # type: ignore[no-untyped-def]
+    start, stop, cells, grid_ptr, grid_mentors, entry_class, mentee_offset, table,
+    me_lang, mo_lang, me_slots, mo_slots, min_slots,
+    me_faith_strength, me_faith, mo_faith,
+    rule_prison, rule_commitment, rule_region,
+    custody, me_prison, mo_prisons, until, planned_end, me_start, me_region, mo_region,
+    excl_ptr, excl,
+    me_xyz, mo_xyz, reach_lo, reach_hi, d_tol_abs, d_tol_rel, far_km, poly_x,
+    weights, total, grid, goals_code, specialisms, t_goals, exp_mentee, exp_mentor, t_exp,
+    t_gender, t_ethnicity, t_faith, first_language, t_language, slots_code, t_avail,
+    half_km, release_km, t_ttg, t_lived,
+    rank, i_shift, r_bits,
+    keys, pend_i, pend_j, counts,
+):  # fmt: skip
+    """Sort keys of the feasible pairs of mentees ``start:stop``; the undecided ones apart.
+
+    Each key packs ``(mentee − start) << i_shift | score steps << r_bits | mentor rank``.
+    ``weights`` are in registry order (goals, expectations, gender, ethnicity, faith,
+    language, availability, location, through_the_gate, continuity, lived_experience);
+    ``t_*`` hold each discrete criterion's exact term ``w · float64(float32 s)``.
+
+    Returns
+    -------
+    (n_keys, n_pending)
+        Keys written to ``keys[:n_keys]``; pending pairs to ``pend_i/pend_j[:n_pending]``.
+        ``counts[i - start]`` is set to the number of keys of mentee ``i``.
+    """
+    n_words = min(me_lang.shape[1], mo_lang.shape[1])
+    ln2_half = math.log(2.0) / half_km * (1 + 1e-6)
+    area_tol = d_tol_abs + d_tol_rel * release_km
+    two_r = 2.0 * 6371.0088
+    w_goals, w_exp, w_gender, w_eth, w_faith, w_lang = (
+        weights[0],
+        weights[1],
+        weights[2],
+        weights[3],
+        weights[4],
+        weights[5],
+    )
+    w_avail, w_loc, w_ttg, w_cont, w_lived = (
+        weights[6],
+        weights[7],
+        weights[8],
+        weights[9],
+        weights[10],
+    )
+    # One mentee's entries are narrowed in three stages, each a branch-free compaction into
+    # these buffers (the rules' outcomes are too mixed for branches to predict).
+    width = 0
+    for i in range(start, stop):
+        width = max(width, grid_ptr[cells[i] + 1] - grid_ptr[cells[i]])
+    bj = np.empty(width, dtype=np.int64)
+    btab = np.empty(width, dtype=np.int64)
+    bshared = np.empty(width, dtype=np.int64)
+    bd = np.empty(width, dtype=np.float64)
+    bfar = np.empty(width, dtype=np.bool_)
+    n_keys = 0
+    n_pend = 0
+    for i in range(start, stop):
+        counts[i - start] = 0
+        cell = cells[i]
+        fstr = me_faith_strength[i]
+        f_i = me_faith[i]
+        if fstr == _STRENGTH_REQUIRED and f_i < 0:
+            continue  # a required faith match that no one can meet
+        custody_i = custody[i]
+        pr = me_prison[i]
+        pr_ok = 0 <= pr < mo_prisons.shape[1] * 64
+        pr_word, pr_bit = (pr >> 6, np.uint64(pr & 63)) if pr_ok else (0, np.uint64(0))
+        prison_req = rule_prison and custody_i
+        if prison_req and not pr_ok:
+            continue
+        faith_req = fstr == _STRENGTH_REQUIRED
+        end_i = planned_end[i]
+        reg_i = me_region[i]
+        region_req = rule_region and reg_i >= 0
+        ex_lo, ex_hi = excl_ptr[i], excl_ptr[i + 1]
+        moff = mentee_offset[i]
+        slots_i = me_slots[i]
+        # 1. The rules on codes and masks.
+        a = 0
+        for pos in range(grid_ptr[cell], grid_ptr[cell + 1]):
+            j = grid_mentors[pos]
+            tab = table[moff + entry_class[pos]]
+            sp = np.uint64(0)
+            for w in range(n_words):
+                sp |= me_lang[i, w] & mo_lang[j, w]
+            shared = _popcount32(np.uint32(slots_i & mo_slots[j]))
+            ok = (tab & 1 != 0) & (sp != 0) & (shared >= min_slots)
+            if faith_req:
+                ok &= f_i == mo_faith[j]
+            if prison_req:
+                ok &= (mo_prisons[j, pr_word] >> pr_bit) & np.uint64(1) != 0
+            if rule_commitment:
+                ok &= until[j] >= end_i
+            if region_req:
+                ok &= (mo_region[j] < 0) | (mo_region[j] == reg_i)
+            bj[a] = j
+            btab[a] = tab
+            bshared[a] = shared
+            a += ok
+        if ex_hi > ex_lo:  # few mentees exclude anyone
+            kept = 0
+            for k in range(a):
+                hit = False
+                for e in range(ex_lo, ex_hi):
+                    hit |= excl[e] == bj[k]
+                bj[kept], btab[kept], bshared[kept] = bj[k], btab[k], bshared[k]
+                kept += not hit
+            a = kept
+        # 2. Distance: the chord 2R·asin(|Δ|/2) decides outside the tolerance band.
+        ax, ay, az = me_xyz[i, 0], me_xyz[i, 1], me_xyz[i, 2]
+        m = 0
+        for k in range(a):
+            j = bj[k]
+            dx, dy, dz = ax - mo_xyz[j, 0], ay - mo_xyz[j, 1], az - mo_xyz[j, 2]
+            x = min(0.5 * math.sqrt(dx * dx + dy * dy + dz * dz), 1.0)
+            if x <= poly_x:
+                x2 = x * x
+                x = x + x * x2 * (1 / 6 + x2 * (3 / 40 + x2 * (5 / 112 + x2 * (35 / 1152))))
+            else:
+                x = math.asin(x)
+            d = two_r * x
+            far = d > far_km  # asin is ill-conditioned near antipodes: always undecided
+            bj[m], btab[m], bshared[m] = j, btab[k], bshared[k]
+            bd[m] = d
+            bfar[m] = far | (d > reach_lo[j])
+            m += (d <= reach_hi[j]) | far
+        # 3. Scores: each criterion adds its term in registry order, as score_pairs does.
+        g_code, e_code, s_code = goals_code[i], exp_mentee[i], slots_code[i]
+        faith_pref = fstr == _STRENGTH_PREFERRED
+        fl = first_language[i]
+        fl_ok = 0 <= fl < mo_lang.shape[1] * 64
+        fl_word, fl_bit = (fl >> 6, np.uint64(fl & 63)) if fl_ok else (0, np.uint64(0))
+        st = me_start[i]
+        span = np.float64(end_i - st)
+        hi_key = np.uint64(i - start) << np.uint64(i_shift)
+        kept = 0
+        for k in range(m):
+            j = bj[k]
+            tab = btab[k]
+            d = bd[k]
+            unsure = bfar[k]
+            acc = 0.0
+            if w_goals > 0:
+                acc += t_goals[g_code + specialisms[j]]
+            if w_exp > 0:
+                acc += t_exp[e_code + exp_mentor[j]]
+            if w_gender > 0:
+                acc += t_gender[tab]
+            if w_eth > 0:
+                acc += t_ethnicity[tab]
+            if w_faith > 0:
+                acc += t_faith[np.int64(not faith_pref or (f_i >= 0) & (f_i == mo_faith[j]))]
+            if w_lang > 0:
+                first = fl_ok and (mo_lang[j, fl_word] >> fl_bit) & np.uint64(1) != 0
+                acc += t_language[np.int64(first)]
+            if w_avail > 0:
+                acc += t_avail[s_code + bshared[k]]
+            if w_loc > 0:
+                # float32(0.5 ** (d / half)) unless within the tolerance of a rounding.
+                s = np.exp2(d * (-1.0 / half_km))
+                tol = (d_tol_abs + d_tol_rel * d) * ln2_half + 1e-15
+                s32 = np.float32(s + tol)
+                unsure |= np.float32(s - tol) != s32
+                acc += np.float64(s32) * w_loc
+            if w_ttg > 0:
+                code = 0
+                if custody_i:
+                    unsure |= abs(d - release_km) <= area_tol
+                    cleared = pr_ok and (mo_prisons[j, pr_word] >> pr_bit) & np.uint64(1) != 0
+                    code = 1 + 2 * np.int64(cleared) + np.int64(d <= release_km)
+                acc += t_ttg[code]
+            if w_cont > 0:
+                # The scorer's expression (1 wherever the commitment covers the span).
+                cont = min(max(np.float64(until[j] - st) / span, 0.0), 1.0)
+                acc += w_cont * np.float64(np.float32(cont))
+            if w_lived > 0:
+                acc += t_lived[tab]
+            steps = np.uint64(grid - min(max(np.rint(acc / total * grid), 0.0), grid))
+            keys[n_keys] = hi_key | (steps << np.uint64(r_bits)) | np.uint64(rank[j])
+            pend_i[n_pend] = i
+            pend_j[n_pend] = j
+            n_keys += not unsure
+            n_pend += unsure
+            kept += not unsure
+        counts[i - start] = kept
+    return n_keys, n_pend
