@@ -517,8 +517,9 @@ def _class_table(
 
 
 def _term(w: float, s: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
-    # Exactly what score_pairs adds for a criterion: w * float64(float32 score).
-    return w * s.astype(np.float64)
+    # Exactly what score_pairs adds for a criterion: w * float64(float32 score). Weight 0:
+    # zeros (score_pairs adds nothing, and adding +0.0 changes no sum), NaN codes included.
+    return w * s.astype(np.float64) if w > 0 else np.zeros(s.shape)
 
 
 def _c(a: npt.ArrayLike, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
@@ -661,9 +662,9 @@ class _Round:
 
 @dataclass(frozen=True)
 class _Chunk:
+    start: int
     counts: npt.NDArray[np.int64]  # pairs kept per mentee of the chunk
-    j: npt.NDArray[np.int32]
-    steps: npt.NDArray[np.uint32]
+    keys: npt.NDArray[np.uint64]  # sorted: mentee, score steps below 1, mentor rank
 
 
 def _pending_keys(
@@ -683,7 +684,7 @@ def _pending_keys(
 
 def _chunk_pairs(r: _Round, start: int, stop: int) -> _Chunk:
     """Feasible, scored and sorted pairs of mentees ``start:stop``."""
-    from matcher.kernels import chunk_keys  # numba: imported only when pairs are scored
+    from matcher.kernels import chunk_keys
 
     ptr, cells = r.args["grid_ptr"], r.cells
     bound = int((ptr[cells[start:stop] + 1] - ptr[cells[start:stop]]).sum())
@@ -699,25 +700,23 @@ def _chunk_pairs(r: _Round, start: int, stop: int) -> _Chunk:
             start, stop, cells, **r.args, i_shift=64 - r.i_bits, r_bits=r.r_bits,
             keys=keys, pend_i=pend_i, pend_j=pend_j, counts=counts,
         )  # fmt: skip
-        key = keys[:n_keys]
         if n_pend:
             extra = _pending_keys(r, pend_i[:n_pend], r.order[pend_j[:n_pend]], start)
             counts += np.bincount(
                 (extra >> np.uint64(64 - r.i_bits)).astype(np.int64), minlength=stop - start
             )
-            key = np.concatenate((key, extra))
-        key.sort()
-        if r.max_per_mentee is not None:
-            first = np.cumsum(counts) - counts
-            i_loc = (key >> np.uint64(64 - r.i_bits)).astype(np.int64)
-            key = key[np.arange(len(key), dtype=np.int64) - first[i_loc] < r.max_per_mentee]
-            counts = np.minimum(counts, r.max_per_mentee)
-            del first, i_loc
-        j_out = r.inv_rank[(key & np.uint64((1 << r.r_bits) - 1)).astype(np.intp)]
-        steps = ((key >> np.uint64(r.r_bits)) & np.uint64((1 << _GRID_BITS) - 1)).astype(np.uint32)
+            key = np.concatenate((keys[:n_keys], extra))
+            key.sort()
+        else:
+            key = np.sort(keys[:n_keys])
     finally:
         r.buffers.put(buffers)
-    return _Chunk(counts, j_out, steps)
+    if r.max_per_mentee is not None:
+        first = np.cumsum(counts) - counts
+        i_loc = (key >> np.uint64(64 - r.i_bits)).astype(np.int64)
+        key = key[np.arange(len(key), dtype=np.int64) - first[i_loc] < r.max_per_mentee]
+        counts = np.minimum(counts, r.max_per_mentee)
+    return _Chunk(start, counts, key)
 
 
 def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
@@ -780,6 +779,8 @@ def find_candidates(
     if not (len(me) and len(mo)):
         empty = np.zeros(0, dtype=np.int32)
         return Candidates(empty, empty, empty.astype(np.uint32), me, mo, config)
+    from matcher.kernels import emit  # numba: imported only when pairs are scored
+
     order = _spatial_order(mo)
     mo_k = mo.take(order)
     grid = _build_grid(me, mo_k)
@@ -804,22 +805,18 @@ def find_candidates(
     bound = int(entries.sum())
     mentor = np.empty(bound, dtype=np.int32)
     steps = np.empty(bound, dtype=np.uint32)
+    mentee = np.empty(bound, dtype=np.int32)
     spans = _chunks(len(me), size)
     at = 0
     with ThreadPoolExecutor(workers) if workers > 1 and len(me) > size else nullcontext() as pool:
         chunks = pool.map(lambda s: _chunk_pairs(r, *s), spans) if pool else (
             _chunk_pairs(r, *s) for s in spans)  # fmt: skip
-        row = 0
         for chunk in chunks:
-            n = len(chunk.j)
-            mentor[at : at + n] = chunk.j
-            steps[at : at + n] = chunk.steps
-            counts[row : row + len(chunk.counts)] = chunk.counts
-            at += n
-            row += len(chunk.counts)
+            counts[chunk.start : chunk.start + len(chunk.counts)] = chunk.counts
+            at = emit(chunk.keys, chunk.counts, chunk.start, r_bits, _GRID_BITS, inv_rank,
+                      mentee, mentor, steps, at)  # fmt: skip
             del chunk
-    mentee = np.repeat(np.arange(len(me), dtype=np.int32), counts)
-    return Candidates(mentee, mentor[:at], steps[:at], me, mo, config)
+    return Candidates(mentee[:at], mentor[:at], steps[:at], me, mo, config)
 
 
 def _fmt(values: npt.NDArray[np.floating]) -> list[str]:

@@ -20,7 +20,9 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["chunk_keys"]
+from matcher.arrays import EARTH_RADIUS_KM
+
+__all__ = ["chunk_keys", "emit"]
 
 _STRENGTH_REQUIRED = 2
 _STRENGTH_PREFERRED = 1
@@ -35,11 +37,9 @@ def _popcount32(x):  # type: ignore[no-untyped-def]
 
 
 @njit(inline="always")
-def _bit(masks, row, bit):  # type: ignore[no-untyped-def]
-    # has_bit for one pair: negative or out-of-range bits are never set.
-    if bit < 0 or bit >= masks.shape[1] * 64:
-        return False
-    return (masks[row, bit >> 6] >> np.uint64(bit & 63)) & np.uint64(1) != 0
+def _clip(x, lo, hi):  # type: ignore[no-untyped-def]
+    # np.clip for one float (the builtins min and max compile to calls here).
+    return lo if x < lo else (hi if x > hi else x)
 
 
 @njit(nogil=True, cache=True, error_model="numpy")
@@ -73,32 +73,20 @@ def chunk_keys(  # type: ignore[no-untyped-def]
     n_words = min(me_lang.shape[1], mo_lang.shape[1])
     ln2_half = math.log(2.0) / half_km * (1 + 1e-6)
     area_tol = d_tol_abs + d_tol_rel * release_km
-    two_r = 2.0 * 6371.0088
-    w_goals, w_exp, w_gender, w_eth, w_faith, w_lang = (
-        weights[0],
-        weights[1],
-        weights[2],
-        weights[3],
-        weights[4],
-        weights[5],
-    )
-    w_avail, w_loc, w_ttg, w_cont, w_lived = (
-        weights[6],
-        weights[7],
-        weights[8],
-        weights[9],
-        weights[10],
-    )
+    two_r = 2.0 * EARTH_RADIUS_KM
+    w_loc, w_ttg, w_cont = weights[7], weights[8], weights[9]
     # One mentee's entries are narrowed in three stages, each a branch-free compaction into
     # these buffers (the rules' outcomes are too mixed for branches to predict).
     width = 0
     for i in range(start, stop):
-        width = max(width, grid_ptr[cells[i] + 1] - grid_ptr[cells[i]])
+        if grid_ptr[cells[i] + 1] - grid_ptr[cells[i]] > width:
+            width = grid_ptr[cells[i] + 1] - grid_ptr[cells[i]]
     bj = np.empty(width, dtype=np.int64)
     btab = np.empty(width, dtype=np.int64)
     bshared = np.empty(width, dtype=np.int64)
     bd = np.empty(width, dtype=np.float64)
     bfar = np.empty(width, dtype=np.bool_)
+    bloc = np.empty(width, dtype=np.float64)
     n_keys = 0
     n_pend = 0
     for i in range(start, stop):
@@ -159,7 +147,8 @@ def chunk_keys(  # type: ignore[no-untyped-def]
         for k in range(a):
             j = bj[k]
             dx, dy, dz = ax - mo_xyz[j, 0], ay - mo_xyz[j, 1], az - mo_xyz[j, 2]
-            x = min(0.5 * math.sqrt(dx * dx + dy * dy + dz * dz), 1.0)
+            x = 0.5 * math.sqrt(dx * dx + dy * dy + dz * dz)
+            x = x if x < 1.0 else 1.0
             if x <= poly_x:
                 x2 = x * x
                 x = x + x * x2 * (1 / 6 + x2 * (3 / 40 + x2 * (5 / 112 + x2 * (35 / 1152))))
@@ -180,49 +169,45 @@ def chunk_keys(  # type: ignore[no-untyped-def]
         st = me_start[i]
         span = np.float64(end_i - st)
         hi_key = np.uint64(i - start) << np.uint64(i_shift)
+        # A criterion of weight 0 has all-zero terms: adding +0.0 leaves the sum as it is
+        # (it is never -0.0), so every term is added without a branch. Location calls exp2,
+        # which would spill the sum around the call: its terms come first, in a loop apart.
+        if w_loc > 0:
+            for k in range(m):
+                d = bd[k]
+                s = np.exp2(d * (-1.0 / half_km))
+                tol = (d_tol_abs + d_tol_rel * d) * ln2_half + 1e-15
+                s32 = np.float32(s + tol)
+                bfar[k] |= np.float32(s - tol) != s32
+                bloc[k] = np.float64(s32) * w_loc
+        else:
+            bloc[:m] = 0.0
+        not_pref = not faith_pref
+        faith_ok = f_i >= 0
         kept = 0
         for k in range(m):
             j = bj[k]
             tab = btab[k]
             d = bd[k]
-            unsure = bfar[k]
-            acc = 0.0
-            if w_goals > 0:
-                acc += t_goals[g_code + specialisms[j]]
-            if w_exp > 0:
-                acc += t_exp[e_code + exp_mentor[j]]
-            if w_gender > 0:
-                acc += t_gender[tab]
-            if w_eth > 0:
-                acc += t_ethnicity[tab]
-            if w_faith > 0:
-                acc += t_faith[np.int64(not faith_pref or (f_i >= 0) & (f_i == mo_faith[j]))]
-            if w_lang > 0:
-                first = fl_ok and (mo_lang[j, fl_word] >> fl_bit) & np.uint64(1) != 0
-                acc += t_language[np.int64(first)]
-            if w_avail > 0:
-                acc += t_avail[s_code + bshared[k]]
-            if w_loc > 0:
-                # float32(0.5 ** (d / half)) unless within the tolerance of a rounding.
-                s = np.exp2(d * (-1.0 / half_km))
-                tol = (d_tol_abs + d_tol_rel * d) * ln2_half + 1e-15
-                s32 = np.float32(s + tol)
-                unsure |= np.float32(s - tol) != s32
-                acc += np.float64(s32) * w_loc
-            if w_ttg > 0:
-                code = 0
-                if custody_i:
-                    unsure |= abs(d - release_km) <= area_tol
-                    cleared = pr_ok and (mo_prisons[j, pr_word] >> pr_bit) & np.uint64(1) != 0
-                    code = 1 + 2 * np.int64(cleared) + np.int64(d <= release_km)
-                acc += t_ttg[code]
-            if w_cont > 0:
-                # The scorer's expression (1 wherever the commitment covers the span).
-                cont = min(max(np.float64(until[j] - st) / span, 0.0), 1.0)
-                acc += w_cont * np.float64(np.float32(cont))
-            if w_lived > 0:
-                acc += t_lived[tab]
-            steps = np.uint64(grid - min(max(np.rint(acc / total * grid), 0.0), grid))
+            acc = t_goals[g_code + specialisms[j]]  # 0.0 + term, exactly
+            acc += t_exp[e_code + exp_mentor[j]]
+            acc += t_gender[tab]
+            acc += t_ethnicity[tab]
+            acc += t_faith[np.int64(not_pref | (faith_ok & (f_i == mo_faith[j])))]
+            acc += t_language[
+                np.int64(fl_ok & ((mo_lang[j, fl_word] >> fl_bit) & np.uint64(1) != 0))
+            ]
+            acc += t_avail[s_code + bshared[k]]
+            acc += bloc[k]
+            cleared = pr_ok & ((mo_prisons[j, pr_word] >> pr_bit) & np.uint64(1) != 0)
+            near = d <= release_km
+            acc += t_ttg[np.int64(custody_i) * (1 + 2 * np.int64(cleared) + np.int64(near))]
+            # The scorer's expression (1 wherever the commitment covers the span).
+            cont = _clip(np.float64(until[j] - st) / span, 0.0, 1.0)
+            acc += w_cont * np.float64(np.float32(cont))
+            acc += t_lived[tab]
+            unsure = bfar[k] | (custody_i & (w_ttg > 0) & (abs(d - release_km) <= area_tol))
+            steps = np.uint64(grid - _clip(np.rint(acc / total * grid), 0.0, grid))
             keys[n_keys] = hi_key | (steps << np.uint64(r_bits)) | np.uint64(rank[j])
             pend_i[n_pend] = i
             pend_j[n_pend] = j
@@ -231,3 +216,27 @@ def chunk_keys(  # type: ignore[no-untyped-def]
             kept += not unsure
         counts[i - start] = kept
     return n_keys, n_pend
+
+
+@njit(nogil=True, cache=True)
+def emit(  # type: ignore[no-untyped-def]
+    keys, counts, start, r_bits, grid_bits, inv_rank, mentee, mentor, steps, at,
+):  # fmt: skip
+    """Decode a chunk's sorted keys into the round's pair arrays from position ``at``.
+
+    Writes ``mentee`` (``start`` onwards, ``counts`` pairs each), ``mentor`` (the caller's
+    index of the rank in each key) and ``steps``; returns the position after the last.
+    """
+    mask = np.uint64((1 << r_bits) - 1)
+    gmask = np.uint64((1 << grid_bits) - 1)
+    shift = np.uint64(r_bits)
+    for k in range(len(keys)):
+        key = keys[k]
+        mentor[at + k] = inv_rank[key & mask]
+        steps[at + k] = (key >> shift) & gmask
+    pos = at
+    for c in range(len(counts)):
+        for _ in range(counts[c]):
+            mentee[pos] = start + c
+            pos += 1
+    return at + len(keys)
