@@ -544,3 +544,29 @@ def test_fast_distance_paths_give_the_scorers_scores(monkeypatch: pytest.MonkeyP
     slow = find_candidates(mentees, mentors, cfg, as_of=AS_OF)
     assert np.array_equal(slow.mentor, base.mentor)
     assert np.array_equal(slow.score_steps, base.score_steps)
+
+
+def test_internal_mentor_order_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The compiled pass works on mentors renumbered in Z-order; any order gives the same.
+    import matcher.candidates as cand
+
+    mentees, mentors = _ring(400, 11)
+    base = find_candidates(mentees, mentors, as_of=AS_OF)
+    monkeypatch.setattr(cand, "_spatial_order", lambda mo: np.arange(len(mo))[::-1].copy())
+    other = find_candidates(mentees, mentors, as_of=AS_OF)
+    monkeypatch.setattr(cand, "_D_TOL_ABS", 1e3)  # and with every pair handed back undecided
+    exact = find_candidates(mentees, mentors, as_of=AS_OF)
+    assert len(base) > 100
+    for c in (other, exact):
+        assert np.array_equal(base.mentee, c.mentee) and np.array_equal(base.mentor, c.mentor)
+        assert np.array_equal(base.score_steps, c.score_steps)
+
+
+def test_importing_the_package_does_not_load_numba() -> None:
+    # Commands that score no pairs (validate, generate, --help) start without numba.
+    import subprocess
+    import sys
+
+    code = "import sys, matcher, matcher.cli; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
