@@ -76,14 +76,15 @@ def chunk_keys(  # type: ignore[no-untyped-def]
     two_r = 2.0 * EARTH_RADIUS_KM
     w_loc, w_ttg, w_cont = weights[7], weights[8], weights[9]
     # One mentee's entries are narrowed in three stages, each a branch-free compaction into
-    # these buffers (the rules' outcomes are too mixed for branches to predict).
+    # these buffers (the rules' outcomes are too mixed for branches to predict). Indices
+    # are unsigned where it is cheap: numba adds no negative-index wraparound for them.
     width = 0
     for i in range(start, stop):
         if grid_ptr[cells[i] + 1] - grid_ptr[cells[i]] > width:
             width = grid_ptr[cells[i] + 1] - grid_ptr[cells[i]]
-    bj = np.empty(width, dtype=np.int64)
-    btab = np.empty(width, dtype=np.int64)
-    bshared = np.empty(width, dtype=np.int64)
+    bj = np.empty(width, dtype=np.uint64)
+    btab = np.empty(width, dtype=np.uint64)
+    bshared = np.empty(width, dtype=np.uint64)
     bd = np.empty(width, dtype=np.float64)
     bfar = np.empty(width, dtype=np.bool_)
     bloc = np.empty(width, dtype=np.float64)
@@ -114,12 +115,12 @@ def chunk_keys(  # type: ignore[no-untyped-def]
         a = 0
         for pos in range(grid_ptr[cell], grid_ptr[cell + 1]):
             j = grid_mentors[pos]
-            tab = table[moff + entry_class[pos]]
+            tab = np.uint64(table[np.uint64(moff + entry_class[pos])])
             sp = np.uint64(0)
             for w in range(n_words):
                 sp |= me_lang[i, w] & mo_lang[j, w]
-            shared = _popcount32(np.uint32(slots_i & mo_slots[j]))
-            ok = (tab & 1 != 0) & (sp != 0) & (shared >= min_slots)
+            shared = np.uint64(_popcount32(np.uint32(slots_i & mo_slots[j])))
+            ok = (tab & np.uint64(1) != 0) & (sp != 0) & (shared >= min_slots)
             if faith_req:
                 ok &= f_i == mo_faith[j]
             if prison_req:
@@ -193,15 +194,16 @@ def chunk_keys(  # type: ignore[no-untyped-def]
             acc += t_exp[e_code + exp_mentor[j]]
             acc += t_gender[tab]
             acc += t_ethnicity[tab]
-            acc += t_faith[np.int64(not_pref | (faith_ok & (f_i == mo_faith[j])))]
+            acc += t_faith[np.uint64(not_pref | (faith_ok & (f_i == mo_faith[j])))]
             acc += t_language[
-                np.int64(fl_ok & ((mo_lang[j, fl_word] >> fl_bit) & np.uint64(1) != 0))
+                np.uint64(fl_ok & ((mo_lang[j, fl_word] >> fl_bit) & np.uint64(1) != 0))
             ]
             acc += t_avail[s_code + bshared[k]]
             acc += bloc[k]
             cleared = pr_ok & ((mo_prisons[j, pr_word] >> pr_bit) & np.uint64(1) != 0)
             near = d <= release_km
-            acc += t_ttg[np.int64(custody_i) * (1 + 2 * np.int64(cleared) + np.int64(near))]
+            code = np.uint64(1) + np.uint64(2) * np.uint64(cleared) + np.uint64(near)
+            acc += t_ttg[np.uint64(custody_i) * code]
             # The scorer's expression (1 wherever the commitment covers the span).
             cont = _clip(np.float64(until[j] - st) / span, 0.0, 1.0)
             acc += w_cont * np.float64(np.float32(cont))
