@@ -1,4 +1,4 @@
-"""Feasible mentor–mentee pairs: hard rules as vectorised filters over a sparse set.
+"""Feasible mentor–mentee pairs: hard rules and scores over a sparse set of pairs.
 
 :func:`find_candidates` never builds a dense mentees × mentors matrix. Each mentor is
 listed in the cells of a latitude/longitude grid its reach may touch, and each mentee
@@ -42,7 +42,6 @@ from matcher.arrays import (
     haversine_km,
     overlap,
     popcount,
-    unit_vectors,
 )
 from matcher.config import Config
 from matcher.criteria import (
@@ -535,8 +534,17 @@ def _exclusions(me: MenteeArrays, mo: MentorArrays) -> tuple[npt.NDArray[np.int6
     return ptr, _c(keys % n_mo, np.int32)
 
 
-def _kernel_args(me: MenteeArrays, mo: MentorArrays, config: Config, grid: _Grid) -> dict[str, Any]:
-    """The round's arguments of :func:`matcher.kernels.chunk_keys`: codes and tables."""
+def _kernel_args(
+    me: MenteeArrays,
+    mo: MentorArrays,
+    config: Config,
+    grid: _Grid,
+    exclusions: tuple[npt.NDArray[np.int64], npt.NDArray[np.integer]],
+) -> dict[str, Any]:
+    """The round's arguments of :func:`matcher.kernels.chunk_keys`: codes and tables.
+
+    ``exclusions`` are CSR per mentee, in the numbering of ``mo``.
+    """
     weights = config.weight_vector()
     assert tuple(weights) == CRITERION_NAMES  # the pass reads weights by registry position
     sc, rules = config.scoring, config.rules
@@ -567,7 +575,10 @@ def _kernel_args(me: MenteeArrays, mo: MentorArrays, config: Config, grid: _Grid
     # through the gate: code 0 community, else 1 + cleared * 2 + near.
     ttg = np.array([1.0, 0.0, 0.5, 0.5, 1.0], dtype=np.float32)
     mentor_class, offset, table = _class_table(me, mo)
-    excl_ptr, excl = _exclusions(me, mo)
+    excl_ptr, excl = exclusions
+    # The tolerance matters below _FAR_KM only (beyond, every pair is decided exactly);
+    # capped so that an infinite reach keeps infinite bounds.
+    tol = _D_TOL_ABS + _D_TOL_REL * np.minimum(mo.reach_km, _FAR_KM)
     return dict(
         grid_ptr=_c(grid.ptr, np.int64), grid_mentors=_c(grid.mentors, np.uint64),
         entry_class=_c(mentor_class[grid.mentors], np.int32),
@@ -576,6 +587,7 @@ def _kernel_args(me: MenteeArrays, mo: MentorArrays, config: Config, grid: _Grid
         me_slots=_c(me.slots, np.uint32), mo_slots=_c(mo.slots, np.uint32),
         min_slots=int(rules.min_shared_slots),
         me_faith_strength=_c(me.faith_strength, np.int8), me_faith=_c(me.faith, np.int32),
+        required=STRENGTH_REQUIRED, preferred=STRENGTH_PREFERRED,
         mo_faith=_c(mo.faith, np.int32),
         rule_prison=bool(rules.require_prison_clearance),
         rule_commitment=bool(rules.require_commitment_cover), rule_region=bool(rules.same_region),
@@ -584,9 +596,9 @@ def _kernel_args(me: MenteeArrays, mo: MentorArrays, config: Config, grid: _Grid
         planned_end=_c(me.planned_end, np.int64), me_start=_c(me.start, np.int64),
         me_region=_c(me.region, np.int32), mo_region=_c(mo.region, np.int32),
         excl_ptr=excl_ptr, excl=_c(excl, np.uint64),
-        me_xyz=_c(unit_vectors(me.lat, me.lon), np.float64), mo_xyz=_c(mo.xyz, np.float64),
-        reach_lo=_c(mo.reach_km - (_D_TOL_ABS + _D_TOL_REL * mo.reach_km), np.float64),
-        reach_hi=_c(mo.reach_km + (_D_TOL_ABS + _D_TOL_REL * mo.reach_km), np.float64),
+        me_xyz=_c(me.xyz, np.float64), mo_xyz=_c(mo.xyz, np.float64),
+        two_r=2.0 * EARTH_RADIUS_KM, reach_lo=_c(mo.reach_km - tol, np.float64),
+        reach_hi=_c(mo.reach_km + tol, np.float64),
         d_tol_abs=float(_D_TOL_ABS), d_tol_rel=float(_D_TOL_REL), far_km=float(_FAR_KM),
         poly_x=float(_POLY_X),
         weights=_c([max(w, 0.0) for w in weights.values()], np.float64),
@@ -682,6 +694,9 @@ def _pending_keys(
     return key
 
 
+_NO_BUFFERS = (np.empty(0, np.uint64), np.empty(0, np.int32), np.empty(0, np.int32))
+
+
 def _chunk_pairs(r: _Round, start: int, stop: int) -> _Chunk:
     """Feasible, scored and sorted pairs of mentees ``start:stop``."""
     from matcher.kernels import chunk_keys
@@ -689,12 +704,18 @@ def _chunk_pairs(r: _Round, start: int, stop: int) -> _Chunk:
     ptr, cells = r.args["grid_ptr"], r.cells
     bound = int((ptr[cells[start:stop] + 1] - ptr[cells[start:stop]]).sum())
     # Working arrays are reused from chunk to chunk: fresh pages cost more than the work.
+    # A set is always handed back (an empty one if growing it fails), or chunks would wait.
     buffers = r.buffers.get()
-    if len(buffers[0]) < bound:
-        size = max(bound, 2 * len(buffers[0]))
-        buffers = (np.empty(size, np.uint64), np.empty(size, np.int32), np.empty(size, np.int32))
-    keys, pend_i, pend_j = buffers
     try:
+        if len(buffers[0]) < bound:
+            size = max(bound, 2 * len(buffers[0]))
+            buffers = _NO_BUFFERS
+            buffers = (
+                np.empty(size, np.uint64),
+                np.empty(size, np.int32),
+                np.empty(size, np.int32),
+            )
+        keys, pend_i, pend_j = buffers
         counts = np.empty(stop - start, dtype=np.int64)
         n_keys, n_pend = chunk_keys(
             start, stop, cells, **r.args, i_shift=64 - r.i_bits, r_bits=r.r_bits,
@@ -762,6 +783,11 @@ def find_candidates(
         raise ParameterError(
             f"The 'chunk_size' parameter of find_candidates must be >= 1, got {chunk_size} instead"
         )
+    if workers is not None and workers < 1:
+        raise ParameterError(
+            "The 'workers' parameter of find_candidates must be >= 1 or None, "
+            f"got {workers} instead"
+        )
     if max_per_mentee is not None and max_per_mentee < 1:
         raise ParameterError(
             "The 'max_per_mentee' parameter of find_candidates must be >= 1 or None, "
@@ -775,7 +801,6 @@ def find_candidates(
     mo = (
         mentors if isinstance(mentors, MentorArrays) else MentorArrays.from_records(mentors, config)
     )
-    counts = np.zeros(len(me), dtype=np.int64)
     if not (len(me) and len(mo)):
         empty = np.zeros(0, dtype=np.int32)
         return Candidates(empty, empty, empty.astype(np.uint32), me, mo, config)
@@ -789,11 +814,17 @@ def find_candidates(
     size = min(chunk_size, 1 << max(64 - _GRID_BITS - r_bits, 1))
     inv_rank = np.empty(len(mo), dtype=np.int32)
     inv_rank[mo.rank] = np.arange(len(mo), dtype=np.int32)
-    workers = workers or min(2, os.cpu_count() or 1)
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
     buffers: queue.SimpleQueue[tuple[npt.NDArray[Any], ...]] = queue.SimpleQueue()
     for _ in range(workers):
-        buffers.put((np.empty(0, np.uint64), np.empty(0, np.int32), np.empty(0, np.int32)))
-    r = _Round(me, mo, config, cells, _kernel_args(me, mo_k, config, grid), order,
+        buffers.put(_NO_BUFFERS)
+    # Exclusions are looked up by id in the caller's order (the last row of a repeated id,
+    # as rule_cascade does), then renumbered.
+    excl_ptr, excl = _exclusions(me, mo)
+    renumber = np.empty(len(mo), dtype=np.int64)
+    renumber[order] = np.arange(len(mo))
+    args = _kernel_args(me, mo_k, config, grid, (excl_ptr, renumber[excl]))
+    r = _Round(me, mo, config, cells, args, order,
                max_per_mentee, max(int(size - 1).bit_length(), 1), r_bits, inv_rank,
                buffers)  # fmt: skip
     assert r.i_bits + r.r_bits + _GRID_BITS <= 64  # chunk sizes are capped accordingly
@@ -812,7 +843,6 @@ def find_candidates(
         chunks = pool.map(lambda s: _chunk_pairs(r, *s), spans) if pool else (
             _chunk_pairs(r, *s) for s in spans)  # fmt: skip
         for chunk in chunks:
-            counts[chunk.start : chunk.start + len(chunk.counts)] = chunk.counts
             at = emit(chunk.keys, chunk.counts, chunk.start, r_bits, _GRID_BITS, inv_rank,
                       mentee, mentor, steps, at)  # fmt: skip
             del chunk

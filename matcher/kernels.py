@@ -20,12 +20,7 @@ import math
 import numpy as np
 from numba import njit
 
-from matcher.arrays import EARTH_RADIUS_KM
-
 __all__ = ["chunk_keys", "emit"]
-
-_STRENGTH_REQUIRED = 2
-_STRENGTH_PREFERRED = 1
 
 
 @njit(inline="always")
@@ -46,11 +41,11 @@ def _clip(x, lo, hi):  # type: ignore[no-untyped-def]
 def chunk_keys(  # type: ignore[no-untyped-def]
     start, stop, cells, grid_ptr, grid_mentors, entry_class, mentee_offset, table,
     me_lang, mo_lang, me_slots, mo_slots, min_slots,
-    me_faith_strength, me_faith, mo_faith,
+    me_faith_strength, me_faith, mo_faith, required, preferred,
     rule_prison, rule_commitment, rule_region,
     custody, me_prison, mo_prisons, until, planned_end, me_start, me_region, mo_region,
     excl_ptr, excl,
-    me_xyz, mo_xyz, reach_lo, reach_hi, d_tol_abs, d_tol_rel, far_km, poly_x,
+    me_xyz, mo_xyz, two_r, reach_lo, reach_hi, d_tol_abs, d_tol_rel, far_km, poly_x,
     weights, total, grid, goals_code, specialisms, t_goals, exp_mentee, exp_mentor, t_exp,
     t_gender, t_ethnicity, t_faith, first_language, t_language, slots_code, t_avail,
     half_km, release_km, t_ttg, t_lived,
@@ -62,7 +57,10 @@ def chunk_keys(  # type: ignore[no-untyped-def]
     Each key packs ``(mentee − start) << i_shift | score steps << r_bits | mentor rank``.
     ``weights`` are in registry order (goals, expectations, gender, ethnicity, faith,
     language, availability, location, through_the_gate, continuity, lived_experience);
-    ``t_*`` hold each discrete criterion's exact term ``w · float64(float32 s)``.
+    ``t_*`` hold each discrete criterion's exact term ``w · float64(float32 s)``. Every
+    constant comes in as an argument (strength codes, ``two_r`` = 2 × Earth's radius):
+    numba freezes globals into the cached machine code, which a change elsewhere would
+    not invalidate.
 
     Returns
     -------
@@ -73,7 +71,6 @@ def chunk_keys(  # type: ignore[no-untyped-def]
     n_words = min(me_lang.shape[1], mo_lang.shape[1])
     ln2_half = math.log(2.0) / half_km * (1 + 1e-6)
     area_tol = d_tol_abs + d_tol_rel * release_km
-    two_r = 2.0 * EARTH_RADIUS_KM
     w_loc, w_ttg, w_cont = weights[7], weights[8], weights[9]
     # One mentee's entries are narrowed in three stages, each a branch-free compaction into
     # these buffers (the rules' outcomes are too mixed for branches to predict). Indices
@@ -95,7 +92,7 @@ def chunk_keys(  # type: ignore[no-untyped-def]
         cell = cells[i]
         fstr = me_faith_strength[i]
         f_i = me_faith[i]
-        if fstr == _STRENGTH_REQUIRED and f_i < 0:
+        if fstr == required and f_i < 0:
             continue  # a required faith match that no one can meet
         custody_i = custody[i]
         pr = me_prison[i]
@@ -104,7 +101,7 @@ def chunk_keys(  # type: ignore[no-untyped-def]
         prison_req = rule_prison and custody_i
         if prison_req and not pr_ok:
             continue
-        faith_req = fstr == _STRENGTH_REQUIRED
+        faith_req = fstr == required
         end_i = planned_end[i]
         reg_i = me_region[i]
         region_req = rule_region and reg_i >= 0
@@ -163,7 +160,7 @@ def chunk_keys(  # type: ignore[no-untyped-def]
             m += (d <= reach_hi[j]) | far
         # 3. Scores: each criterion adds its term in registry order, as score_pairs does.
         g_code, e_code, s_code = goals_code[i], exp_mentee[i], slots_code[i]
-        faith_pref = fstr == _STRENGTH_PREFERRED
+        faith_pref = fstr == preferred
         fl = first_language[i]
         fl_ok = 0 <= fl < mo_lang.shape[1] * 64
         fl_word, fl_bit = (fl >> 6, np.uint64(fl & 63)) if fl_ok else (0, np.uint64(0))

@@ -568,5 +568,68 @@ def test_importing_the_package_does_not_load_numba() -> None:
     import sys
 
     code = "import sys, matcher, matcher.cli; print('numba' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("workers", [0, -1])
+def test_regression_workers_below_one_is_a_parameter_error(workers: int) -> None:
+    # It used to hang: no working buffers were made for the chunks to take.
+    mentees, mentors = _world()
+    with pytest.raises(ParameterError, match="'workers' parameter of find_candidates"):
+        find_candidates(mentees, mentors, as_of=AS_OF, workers=workers)
+
+
+def test_regression_failed_buffer_growth_raises_instead_of_hanging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A MemoryError while growing a chunk's working buffers lost them, and the other
+    # chunks then waited for them forever.
+    import threading
+
+    import matcher.candidates as cand
+
+    class GrowthFails:
+        """numpy, except that a working buffer cannot grow in a worker thread."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(np, name)
+
+        @staticmethod
+        def empty(shape: Any, dtype: Any = float, **kw: Any) -> Any:
+            worker = threading.current_thread() is not threading.main_thread()
+            if worker and isinstance(shape, int) and shape > 0 and np.dtype(dtype) == np.uint64:
+                raise MemoryError("test")
+            return np.empty(shape, dtype, **kw)
+
+    mentees, mentors = _world()
+    monkeypatch.setattr(cand, "np", GrowthFails())
+    with pytest.raises(MemoryError):
+        find_candidates(mentees * 20, mentors, as_of=AS_OF, chunk_size=1, workers=2)
+
+
+def test_regression_exclusion_of_a_repeated_id_agrees_with_the_cascade() -> None:
+    # Exclusions were looked up on the internally reordered mentors, so with a repeated id
+    # (possible through the library, not from files) another row was excluded.
+    mentors = [make_mentor("M1", lat=north(3)), make_mentor("M1", lat=north(-3))]
+    mentee = make_mentee(exclude_mentors=("M1",))
+    c = find_candidates([mentee], mentors, as_of=AS_OF)
+    cascade = rule_cascade(mentee, mentors, as_of=AS_OF)
+    assert c.mentor.tolist() == np.flatnonzero(cascade.feasible).tolist()
+
+
+def test_regression_infinite_reach_warns_nothing() -> None:
+    # The chord tolerance of an infinite reach (prebuilt arrays; files allow only finite
+    # ones) was inf - inf: a RuntimeWarning and a NaN bound.
+    import warnings
+
+    mentees = [make_mentee("E1"), make_mentee("E2", lat=55.95, lon=-3.19)]
+    mo = MentorArrays.from_records([make_mentor()], Config())
+    mo = dataclasses.replace(mo, reach_km=np.full(1, np.inf))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        c = find_candidates(mentees, mo, as_of=AS_OF)
+    assert c.mentee.tolist() == [0, 1]
