@@ -4,57 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from matcher.io import write_records
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from tests.factories import make_mentee, make_mentor
 
 # Tests never assert wall-clock time: no hypothesis deadlines, on any machine.
 settings.register_profile("matcher", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("matcher")
-
-
-def make_mentee(id: str = "E001", **kw: Any) -> Mentee:
-    """A plain community mentee in London with no preferences; override any field."""
-    base: dict[str, Any] = {
-        "id": id,
-        "gender": "male",
-        "ethnicity": "white",
-        "goals": ("employment",),
-        "contact_frequency": "weekly",
-        "contact_modes": ("in_person",),
-        "availability": ("mon_am", "tue_pm", "wed_eve"),
-        "custody": "community",
-        "lat": 51.5,
-        "lon": -0.12,
-        "risk": "low",
-    }
-    base.update(kw)
-    return Mentee(**base)
-
-
-def make_mentor(id: str = "M001", **kw: Any) -> Mentor:
-    """A plain London mentor with room for 2; override any field."""
-    base: dict[str, Any] = {
-        "id": id,
-        "gender": "female",
-        "ethnicity": "white",
-        "specialisms": ("employment",),
-        "contact_frequency": "weekly",
-        "contact_modes": ("in_person", "phone"),
-        "availability": ("mon_am", "tue_pm", "wed_eve"),
-        "lat": 51.51,
-        "lon": -0.13,
-        "max_travel_km": 20.0,
-        "max_risk": "high",
-        "capacity": 2,
-        "max_hours": 6.0,
-    }
-    base.update(kw)
-    return Mentor(**base)
 
 
 @pytest.fixture

@@ -26,9 +26,8 @@ from matcher.criteria import SCORE_GRID, Pairs, score_pairs
 from matcher.errors import ParameterError
 from matcher.models import Existing, Mentee, Mentor
 from matcher.registry import CRITERION_NAMES
-from tests.conftest import make_mentee, make_mentor
+from tests.factories import AS_OF, make_mentee, make_mentor, north
 from tests.strategies import local_caseloads
-from tests.test_criteria import AS_OF, north
 
 
 def feasible(

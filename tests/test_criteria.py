@@ -17,16 +17,8 @@ from matcher.config import Config, config_from_dict
 from matcher.criteria import SCORE_GRID, SCORERS
 from matcher.models import Mentee, Mentor
 from matcher.registry import CRITERIA, CRITERION_NAMES
-from tests.conftest import make_mentee, make_mentor
+from tests.factories import AS_OF, make_mentee, make_mentor, north
 from tests.strategies import local_caseloads
-
-AS_OF = date(2026, 1, 5)
-KM_PER_DEG = math.pi * EARTH_RADIUS_KM / 180  # along a meridian
-
-
-def north(km: float, lat: float = 51.5) -> float:
-    """Latitude ``km`` north of ``lat`` on the same meridian."""
-    return lat + km / KM_PER_DEG
 
 
 def criteria(

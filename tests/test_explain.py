@@ -8,7 +8,7 @@ from matcher.config import config_from_dict
 from matcher.explain import explain_mentee
 from matcher.match import match
 from matcher.models import Existing, Supervisor
-from tests.conftest import make_mentee, make_mentor
+from tests.factories import make_mentee, make_mentor
 
 AS_OF = date(2026, 1, 5)
 

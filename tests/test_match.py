@@ -22,7 +22,7 @@ from matcher.match import (
 )
 from matcher.models import Existing, Supervisor
 from matcher.vocab import risk_level
-from tests.conftest import make_mentee, make_mentor
+from tests.factories import make_mentee, make_mentor
 
 AS_OF = date(2026, 1, 5)
 

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from matcher.models import field_reference
-from tests.conftest import make_mentee, make_mentor
+from tests.factories import make_mentee, make_mentor
 
 ROOT = Path(__file__).resolve().parents[1]
 

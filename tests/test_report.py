@@ -15,7 +15,7 @@ from matcher.config import Config
 from matcher.match import POOLED_GROUP, MatchResult, MatchRow
 from matcher.registry import CRITERION_NAMES
 from matcher.report import render_report, score_histogram, write_report
-from tests.conftest import make_mentee, make_mentor
+from tests.factories import make_mentee, make_mentor
 
 AS_OF = date(2026, 1, 5)
 VOID = {"meta", "br", "hr", "img", "input", "link", "rect", "line", "path", "circle"}

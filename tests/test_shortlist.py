@@ -11,8 +11,7 @@ from matcher.errors import ParameterError
 from matcher.models import Existing
 from matcher.registry import CRITERION_NAMES
 from matcher.shortlist import shortlist
-from tests.conftest import make_mentee, make_mentor
-from tests.test_criteria import AS_OF, north
+from tests.factories import AS_OF, make_mentee, make_mentor, north
 
 
 def test_shortlist_ranks_best_first_and_cuts_at_k() -> None:
@@ -83,7 +82,7 @@ def test_shortlist_defaults_and_parameters() -> None:
 
 def test_shortlist_respects_supervisor_caps() -> None:
     from matcher.models import Existing, Supervisor
-    from tests.conftest import make_mentee, make_mentor
+    from tests.factories import make_mentee, make_mentor
 
     mentors = [make_mentor("M1", supervisor="S1"), make_mentor("M2", supervisor="S2")]
     existing = [Existing(mentee_id="X1", mentor_id="M1")]
