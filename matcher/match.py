@@ -285,14 +285,7 @@ def match_files(
         Bad input, each problem naming file, row and field.
     """
     cfg = config if isinstance(config, Config) else load_config(config)
-    c = load_caseload(
-        mentees,
-        mentors,
-        existing,
-        supervisors,
-        prisons,
-        allow_unknown_columns=cfg.rules.allow_unknown_columns,
-    )
+    c = load_caseload(mentees, mentors, existing, supervisors, prisons, config=cfg)
     return match(
         c.mentees,
         c.mentors,

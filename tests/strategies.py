@@ -20,7 +20,8 @@ __all__ = [
     "supervisor_records",
 ]
 
-ids = st.from_regex(r"[A-Za-z0-9_.-]{1,12}", fullmatch=True)
+# Ids may not begin with "-" (a spreadsheet formula; docs/limits.md).
+ids = st.from_regex(r"[A-Za-z0-9_.][A-Za-z0-9_.-]{0,11}", fullmatch=True)
 tokens = st.from_regex(r"[a-z0-9_]{1,10}", fullmatch=True)
 languages = st.lists(
     st.sampled_from(["english", "welsh", "polish", "urdu", "arabic"]),
@@ -32,7 +33,8 @@ dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
 # Finite floats that survive a text round trip exactly (repr is exact for floats).
 lats = st.floats(min_value=-90, max_value=90, allow_nan=False)
 lons = st.floats(min_value=-180, max_value=180, allow_nan=False)
-hours = st.floats(min_value=0, max_value=40, allow_nan=False)
+# Hours and priorities have at most 2 decimals (docs/limits.md).
+hours = st.integers(0, 4000).map(lambda k: k / 100)
 
 
 def _subset(values: tuple[str, ...], min_size: int = 0) -> st.SearchStrategy[tuple[str, ...]]:
@@ -51,7 +53,7 @@ def mentee_records(draw: st.DrawFn, **overrides: Any) -> Mentee:
         "ethnicity": draw(st.sampled_from(vocab.ETHNICITIES)),
         "faith": draw(st.none() | tokens),
         "languages": draw(languages),
-        "goals": draw(_subset(vocab.GOALS)),
+        "goals": draw(_subset(vocab.GOALS, 1)),
         "mentor_gender": wish,
         "mentor_gender_strength": draw(st.sampled_from(vocab.STRENGTHS)),
         "ethnicity_match": draw(st.sampled_from(vocab.STRENGTHS)),
@@ -59,7 +61,7 @@ def mentee_records(draw: st.DrawFn, **overrides: Any) -> Mentee:
         "lived_experience": draw(st.sampled_from(vocab.STRENGTHS)),
         "contact_frequency": draw(st.sampled_from(vocab.CONTACT_FREQUENCIES)),
         "contact_modes": draw(_subset(vocab.CONTACT_MODES, 1)),
-        "availability": draw(_subset(vocab.AVAILABILITY_SLOTS)),
+        "availability": draw(_subset(vocab.AVAILABILITY_SLOTS, 1)),
         "custody": custody,
         "prison": draw(ids) if custody == "custody" else None,
         "release_date": draw(dates) if custody == "custody" else None,
@@ -68,7 +70,7 @@ def mentee_records(draw: st.DrawFn, **overrides: Any) -> Mentee:
         "risk": draw(st.sampled_from(vocab.RISKS)),
         "support_hours": draw(st.none() | hours),
         "exclude_mentors": draw(st.lists(ids, max_size=2, unique=True).map(tuple)),
-        "priority": draw(st.none() | st.floats(0, 10, allow_nan=False)),
+        "priority": draw(st.none() | st.integers(0, 1000).map(lambda k: k / 100)),
         "region": draw(st.none() | tokens),
     }
     fields.update(overrides)
@@ -86,10 +88,10 @@ def mentor_records(draw: st.DrawFn, **overrides: Any) -> Mentor:
         "faith": draw(st.none() | tokens),
         "languages": draw(languages),
         "lived_experience": draw(st.booleans()),
-        "specialisms": draw(_subset(vocab.GOALS)),
+        "specialisms": draw(_subset(vocab.GOALS, 1)),
         "contact_frequency": draw(st.sampled_from(vocab.CONTACT_FREQUENCIES)),
         "contact_modes": draw(_subset(vocab.CONTACT_MODES, 1)),
-        "availability": draw(_subset(vocab.AVAILABILITY_SLOTS)),
+        "availability": draw(_subset(vocab.AVAILABILITY_SLOTS, 1)),
         "lat": draw(lats),
         "lon": draw(lons),
         "max_travel_km": draw(st.floats(0, 200, allow_nan=False)),
@@ -117,8 +119,10 @@ prison_records = st.builds(
     Prison,
     code=ids,
     name=st.text(
-        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30
-    ).filter(lambda s: s.strip() == s and s != ""),
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cf", "Zl", "Zp")),
+        min_size=1,
+        max_size=30,
+    ).filter(lambda s: s.strip() == s and s != "" and not s.startswith(("=", "+", "-", "@"))),
     lat=lats,
     lon=lons,
 )
