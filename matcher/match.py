@@ -6,7 +6,6 @@ commands are thin wrappers over it and the writers here.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState, explain_unmatched, limit_phrase, strongest_criteria
 from matcher.io import atomic_writer, load_caseload
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.outputs import safe_csv_writer
 from matcher.registry import CRITERION_NAMES
 from matcher.solve import SolveResult, solve
 
@@ -170,7 +170,12 @@ def match(
     """
     config = config or Config()
     as_of = as_of or date.today()
-    mentees, mentors = tuple(mentees), tuple(mentors)
+    # Canonical order (by id), so ties between equally good assignments, and float sums of
+    # hours, never depend on the order of the input rows.
+    mentees = tuple(sorted(mentees, key=lambda e: e.id))
+    mentors = tuple(sorted(mentors, key=lambda m: m.id))
+    existing = sorted(existing, key=lambda r: (r.mentee_id, r.mentor_id))
+    supervisors = sorted(supervisors, key=lambda s: s.id)
     warnings: list[str] = []
     running = {rel.mentee_id: rel for rel in existing}
     to_match = tuple(m for m in mentees if m.id not in running)
@@ -518,7 +523,7 @@ def _fmt(x: float | None) -> str:
 def write_matches_csv(path: str | Path, result: MatchResult) -> None:
     """Write ``matches.csv``: one row per mentee, by mentee id (atomically)."""
     with atomic_writer(path) as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = safe_csv_writer(fh)  # formula-like cells escaped (docs/limits.md)
         w.writerow(MATCH_COLUMNS)
         for r in result.rows:
             w.writerow(

@@ -581,11 +581,20 @@ def _unmatched_table(rows: Sequence[MatchRow]) -> str:
                   "Every mentee to match was matched.")  # fmt: skip
 
 
-def _existing_table(rows: Sequence[MatchRow]) -> str:
+def _existing_table(rows: Sequence[MatchRow], total: int) -> str:
+    # Every running relationship is kept (``total``, as in the headline figures); only those
+    # whose mentee is in the mentees file have a row to list.
     head = [("Mentee", "id"), ("Mentor", "id")]
     cells = [[_e(r.mentee_id), _e(r.mentor_id or "")] for r in rows]
-    return _table(f"Existing relationships kept ({len(rows)}), by mentee id", head, cells,
-                  "No existing relationships.")  # fmt: skip
+    caption = f"Existing relationships kept ({total}), by mentee id"
+    if len(rows) != total:
+        caption = (f"Existing relationships kept ({total}); listed: the {len(rows)} whose "
+                   "mentee is in the mentees file, by mentee id")  # fmt: skip
+    empty = "No existing relationships."
+    if total:
+        empty = (f"{total} existing relationships kept; none has its mentee in the mentees "
+                 "file, so none is listed here.")  # fmt: skip
+    return _table(caption, head, cells, empty)
 
 
 def _settings(result: MatchResult) -> str:
@@ -658,7 +667,7 @@ def render_report(result: MatchResult, *, title: str = "Matching round") -> str:
     warnings = list(result.warnings)
     nav = [("charts", "Charts"), ("matches", f"Proposed matches ({len(matched)})"),
            ("unmatched", f"Not matched ({len(unmatched)})"),
-           ("existing", f"Existing kept ({len(existing)})"),
+           ("existing", f"Existing kept ({counts['existing']})"),
            ("warnings", f"Warnings ({len(warnings)})"), ("about", "About this report")]  # fmt: skip
     nav_html = "".join(f'<li><a href="#{k}">{_e(v)}</a></li>' for k, v in nav)
     charts = [_score_figure(result), _capacity_figure(result), _reasons_figure(result)]
@@ -705,7 +714,7 @@ def render_report(result: MatchResult, *, title: str = "Matching round") -> str:
         "</section>",
         '<section aria-labelledby="existing">',
         '<h2 id="existing">Existing relationships kept</h2>',
-        _existing_table(existing),
+        _existing_table(existing, counts["existing"]),
         "</section>",
         '<section aria-labelledby="warnings">',
         '<h2 id="warnings">Warnings</h2>',

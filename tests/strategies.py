@@ -17,6 +17,7 @@ __all__ = [
     "mentee_records",
     "mentor_records",
     "prison_records",
+    "rounds",
     "supervisor_records",
 ]
 
@@ -184,3 +185,131 @@ def local_caseloads(
             )
         )
     return mentees, mentors
+
+
+# --- whole rounds, for the round invariants ---------------------------------------------
+
+_ROUND_GOALS = ("employment", "finance", "family", "health")
+_ROUND_SLOTS = ("mon_am", "tue_pm", "wed_eve", "sun_eve")
+
+
+@st.composite
+def rounds(draw: st.DrawFn, max_mentees: int = 9, max_mentors: int = 5) -> dict[str, Any]:
+    """A random valid round: mentees and mentors near one another (so pairs exist), some
+    running relationships (with mentees in the file and outside it), supervisors with caps,
+    and weekly hours that bind (support hours close to the mentors' hours).
+
+    Returns a dict of the keyword arguments of :func:`matcher.match` (``mentees``,
+    ``mentors``, ``existing``, ``supervisors``, ``config``). Decisions (issue 14) are not
+    drawn yet: add them here, as a ``decisions`` entry, once the round accepts them.
+    """
+    from matcher.config import config_from_dict
+
+    n_mentors = draw(st.integers(1, max_mentors))
+    n_mentees = draw(st.integers(1, max_mentees))
+    n_sups = draw(st.integers(0, 2))
+    sup_ids = [f"S{g}" for g in range(n_sups)]
+    mentor_ids = [f"M{j}" for j in range(n_mentors)]
+    near_lat = st.floats(51.40, 51.60, allow_nan=False)
+    langs = st.lists(st.sampled_from(["english", "welsh"]), min_size=1, max_size=2, unique=True)
+    slots = st.lists(st.sampled_from(_ROUND_SLOTS), min_size=1, max_size=3, unique=True)
+    genders = st.sampled_from(["female", "male"])
+    mentors = [
+        Mentor(
+            id=mid,
+            gender=draw(genders),
+            ethnicity=draw(st.sampled_from(["white", "black", "asian"])),
+            faith=draw(st.sampled_from([None, "christian", "muslim"])),
+            languages=tuple(draw(langs)),
+            lived_experience=draw(st.booleans()),
+            specialisms=tuple(
+                draw(st.lists(st.sampled_from(_ROUND_GOALS), min_size=1, max_size=3, unique=True))
+            ),
+            contact_frequency=draw(st.sampled_from(vocab.CONTACT_FREQUENCIES)),
+            contact_modes=("in_person", "phone"),
+            availability=tuple(draw(slots)),
+            lat=draw(near_lat),
+            lon=-0.1,
+            max_travel_km=draw(st.sampled_from([5.0, 15.0, 40.0])),
+            prisons=tuple(draw(st.lists(st.sampled_from(["P1", "P2"]), unique=True))),
+            max_risk=draw(st.sampled_from(vocab.RISKS)),
+            mentee_gender=draw(st.sampled_from(["any", "any", "female", "male"])),
+            capacity=draw(st.integers(0, 3)),
+            max_hours=draw(st.sampled_from([1.0, 2.0, 3.0, 4.5])),
+            supervisor=draw(st.sampled_from([None, *sup_ids])),
+        )
+        for mid in mentor_ids
+    ]
+    mentees = []
+    for i in range(n_mentees):
+        custody = draw(st.sampled_from(vocab.CUSTODY))
+        strength = st.sampled_from(vocab.STRENGTHS)
+        mentees.append(
+            Mentee(
+                id=f"E{i}",
+                gender=draw(genders),
+                ethnicity=draw(st.sampled_from(["white", "black", "asian"])),
+                faith=draw(st.sampled_from([None, "christian", "muslim"])),
+                languages=tuple(draw(langs)),
+                goals=tuple(
+                    draw(
+                        st.lists(st.sampled_from(_ROUND_GOALS), min_size=1, max_size=2, unique=True)
+                    )
+                ),
+                mentor_gender=draw(st.sampled_from(vocab.MENTOR_GENDER_WISHES)),
+                mentor_gender_strength=draw(strength),
+                ethnicity_match=draw(strength),
+                faith_match=draw(strength),
+                lived_experience=draw(strength),
+                contact_frequency=draw(st.sampled_from(vocab.CONTACT_FREQUENCIES)),
+                contact_modes=("in_person",),
+                availability=tuple(draw(slots)),
+                custody=custody,
+                prison=draw(st.sampled_from(["P1", "P2"])) if custody == "custody" else None,
+                release_date=draw(dates) if custody == "custody" else None,
+                lat=draw(near_lat),
+                lon=-0.1,
+                risk=draw(st.sampled_from(vocab.RISKS)),
+                support_hours=draw(st.sampled_from([None, 0.5, 1.0, 2.0, 3.0])),
+                exclude_mentors=tuple(
+                    draw(st.lists(st.sampled_from(mentor_ids), max_size=1, unique=True))
+                ),
+                priority=draw(st.sampled_from([None, 0.0, 1.0, 2.5])),
+            )
+        )
+    # Twins (same data, another id) make ties, which must not be broken by row order.
+    if n_mentors > 1 and draw(st.booleans()):
+        mentors[-1] = mentors[0].model_copy(update={"id": mentor_ids[-1]})
+    if n_mentees > 1 and draw(st.booleans()):
+        mentees[-1] = mentees[0].model_copy(update={"id": mentees[-1].id})
+    # Running relationships: some with a mentee of the file, some with one outside it.
+    candidates = [e.id for e in mentees] + ["X1", "X2", "X3"]
+    running = draw(st.lists(st.sampled_from(candidates), max_size=4, unique=True))
+    existing = [
+        Existing(
+            mentee_id=mid,
+            mentor_id=draw(st.sampled_from(mentor_ids)),
+            hours=draw(st.sampled_from([None, 0.5, 2.0])),
+        )
+        for mid in running
+    ]
+    supervisors = [Supervisor(id=s, capacity=draw(st.integers(0, 4))) for s in sup_ids]
+    config = config_from_dict(
+        {
+            "rules": {
+                "min_shared_slots": draw(st.integers(0, 2)),
+                "require_prison_clearance": draw(st.booleans()),
+            },
+            "objective": {
+                "mode": draw(st.sampled_from(["coverage_first", "score_only"])),
+                "spread_load": draw(st.sampled_from([0.0, 0.05])),
+            },
+        }
+    )
+    return {
+        "mentees": mentees,
+        "mentors": mentors,
+        "existing": existing,
+        "supervisors": supervisors,
+        "config": config,
+    }

@@ -1,0 +1,152 @@
+"""Invariants no valid input may break (issue 13), on random whole rounds.
+
+Each check is written here from the data contract (SPEC §3-4), independently of the
+engine: capacity, weekly hours and supervisor caps hold with running relationships
+counted; every hard rule holds for every proposed pair; running relationships are kept;
+every mentee appears exactly once; the order of the input rows changes nothing; and
+adding a mentor never lowers the optimum.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher.config import Config
+from matcher.match import MatchResult, match
+from matcher.models import Mentee, Mentor
+from matcher.vocab import risk_level
+from tests.factories import AS_OF
+from tests.strategies import rounds
+
+_SETTINGS = settings(max_examples=40)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius), written here from scratch."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def _hard_rules_hold(e: Mentee, m: Mentor, config: Config) -> bool:
+    """SPEC §4: every hard rule of a feasible pair."""
+    rules = config.rules
+    wish = e.gender if e.mentor_gender == "same" else e.mentor_gender
+    gender_ok = (
+        e.mentor_gender_strength != "required"
+        or e.mentor_gender == "any"
+        or (wish != "undisclosed" and m.gender == wish)
+    )
+    return (
+        bool(set(e.languages) & set(m.languages))
+        and risk_level(e.risk) <= risk_level(m.max_risk)
+        and _km(e.lat, e.lon, m.lat, m.lon) <= m.max_travel_km + 1e-6
+        and (not rules.require_prison_clearance or e.custody != "custody" or e.prison in m.prisons)
+        and gender_ok
+        and (m.mentee_gender == "any" or m.mentee_gender == e.gender)
+        and (e.ethnicity_match != "required" or e.ethnicity == m.ethnicity)
+        and (e.faith_match != "required" or (e.faith is not None and e.faith == m.faith))
+        and (e.lived_experience != "required" or m.lived_experience)
+        and m.id not in e.exclude_mentors
+        and len(set(e.availability) & set(m.availability)) >= rules.min_shared_slots
+    )
+
+
+def _run(case: dict[str, Any]) -> MatchResult:
+    return match(
+        case["mentees"],
+        case["mentors"],
+        case["config"],
+        existing=case["existing"],
+        supervisors=case["supervisors"],
+        as_of=AS_OF,
+    )
+
+
+@_SETTINGS
+@given(rounds())
+def test_limits_rules_and_running_relationships_hold(case: dict[str, Any]) -> None:
+    result = _run(case)
+    config: Config = case["config"]
+    mentees = {e.id: e for e in case["mentees"]}
+    mentors = {m.id: m for m in case["mentors"]}
+    running = {rel.mentee_id: rel for rel in case["existing"]}
+
+    # Every mentee exactly once, in id order.
+    assert [r.mentee_id for r in result.rows] == sorted(mentees)
+
+    seats = dict.fromkeys(mentors, 0)
+    hours = dict.fromkeys(mentors, 0.0)
+    for rel in case["existing"]:
+        seats[rel.mentor_id] += 1
+        hours[rel.mentor_id] += config.support_hours.existing if rel.hours is None else rel.hours
+    new_seats = dict.fromkeys(mentors, 0)
+    new_hours = dict.fromkeys(mentors, 0.0)
+    for r in result.rows:
+        e = mentees[r.mentee_id]
+        if r.mentee_id in running:  # kept as it is, never matched again
+            assert (r.status, r.mentor_id) == ("existing", running[r.mentee_id].mentor_id)
+            continue
+        assert r.status in ("matched", "unmatched")
+        if r.status == "unmatched":
+            assert r.mentor_id is None and r.reason
+            continue
+        assert r.mentor_id is not None
+        m = mentors[r.mentor_id]
+        assert _hard_rules_hold(e, m, config), (e.id, m.id)
+        new_seats[m.id] += 1
+        own = getattr(config.support_hours, e.contact_frequency)
+        new_hours[m.id] += own if e.support_hours is None else e.support_hours
+
+    for mid, m in mentors.items():
+        if new_seats[mid]:  # a mentor over its limits already takes no one new
+            assert seats[mid] + new_seats[mid] <= m.capacity
+            assert hours[mid] + new_hours[mid] <= m.max_hours + 1e-9
+    for s in case["supervisors"]:
+        overseen = [mid for mid, m in mentors.items() if m.supervisor == s.id]
+        if any(new_seats[mid] for mid in overseen):
+            assert sum(seats[mid] + new_seats[mid] for mid in overseen) <= s.capacity
+
+
+@_SETTINGS
+@given(rounds(), st.randoms(use_true_random=False))
+def test_reordering_input_rows_changes_nothing(case: dict[str, Any], rnd: random.Random) -> None:
+    base = _run(case)
+    shuffled = {k: list(v) if isinstance(v, list) else v for k, v in case.items()}
+    for key in ("mentees", "mentors", "existing", "supervisors"):
+        rnd.shuffle(shuffled[key])
+    again = _run(shuffled)
+    assert again.rows == base.rows
+    assert again.summary == base.summary
+    assert (again.solver["objective"], again.solver["bound"]) == (
+        base.solver["objective"],
+        base.solver["bound"],
+    )
+
+
+def _lexicographic(result: MatchResult) -> tuple[int, int]:
+    """(priority units matched, score units minus spread penalty) of the optimum."""
+    s = result.solve_result
+    assert s is not None and s.status == "optimal"
+    p = round(s.total_priority * s.priority_resolution) if s.primary_weight else 0
+    return p, s.objective - s.primary_weight * p
+
+
+@_SETTINGS
+@given(rounds(), st.data())
+def test_adding_a_mentor_never_lowers_the_optimum(
+    case: dict[str, Any], data: st.DataObject
+) -> None:
+    base = _run(case)
+    extra = data.draw(rounds(max_mentees=1, max_mentors=1))["mentors"][0]
+    extra = extra.model_copy(update={"id": "MNEW", "supervisor": None})
+    bigger = {**case, "mentors": [*case["mentors"], extra]}
+    assert _lexicographic(_run(bigger)) >= _lexicographic(base)
