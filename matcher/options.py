@@ -44,6 +44,8 @@ config_option = click.option(
     default=None,
     help="TOML config (default: the built-in configs/default.toml).",
 )
+
+
 def _in_range(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     # The same range as every date of the data contract, so planned ends stay valid dates.
     if value is not None and not DATE_MIN <= value.date() <= DATE_MAX:
