@@ -272,3 +272,7 @@ def demo(out: str) -> None:
     click.echo(_summary_line(result))
     for kind, path in written.items():
         click.echo(f"{kind:>8}: {path}")
+
+
+if __name__ == "__main__":
+    main()
