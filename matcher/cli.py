@@ -20,7 +20,6 @@ from matcher.config import load_config
 from matcher.demo import demo_files, run_demo
 from matcher.errors import MatcherError, ParameterError, escape_control
 from matcher.explain import explain_mentee, format_shortlist
-from matcher.generate import generate as generate_caseload
 from matcher.io import load_caseload
 from matcher.match import MatchResult, match_files, write_matches_csv, write_result_json
 from matcher.options import (
@@ -36,6 +35,7 @@ from matcher.options import (
 from matcher.outputs import OutputTransaction
 from matcher.report import write_report
 from matcher.shortlist import shortlist
+from matcher.synth import generate as generate_caseload
 
 __all__ = ["main"]
 
@@ -280,5 +280,5 @@ def demo(out: str) -> None:
         click.echo(f"{kind:>8}: {path}")
 
 
-if __name__ == "__main__":  # python -m matcher.cli
+if __name__ == "__main__":
     main()

@@ -24,10 +24,10 @@ from pydantic import (
     model_validator,
 )
 
+from matcher.criteria import CRITERIA
 from matcher.errors import ConfigError
 from matcher.inputs.files import UnreadableFile, read_text
 from matcher.models import MAX_HOURS, MAX_PRIORITY, has_decimals
-from matcher.registry import CRITERIA
 from matcher.vocab import AVAILABILITY_SLOTS
 
 __all__ = [
