@@ -283,3 +283,14 @@ def test_demo_round_report_has_every_chart() -> None:
     for rule in result.summary["unmatched_by_reason"]:
         assert result.summary["unmatched_by_reason"][rule] > 0
     assert "Beyond travel distance" in html  # the demo's commonest reason is charted
+
+
+def test_existing_count_agrees_with_the_headline_figure() -> None:
+    # 24 relationships kept, none with its mentee in the mentees file (as in the demo).
+    base = hand_result()
+    rows = tuple(r for r in base.rows if r.status != "existing")
+    counts = {**base.summary["counts"], "existing": 24}
+    html = render_report(replace(base, rows=rows, summary={**base.summary, "counts": counts}))
+    assert "Existing kept (24)" in html and "Existing kept (0)" not in html
+    assert "Existing relationships kept</dt><dd>24" in html
+    assert "24 existing relationships kept; none has its mentee in the mentees file" in html

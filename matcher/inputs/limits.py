@@ -68,8 +68,14 @@ def round_magnitudes(
     n, m, g = len(mentees), len(mentors), len(supervisors)
     res = config.objective.score_resolution
     pr = config.priority
-    values = [e.priority for e in mentees if e.priority is not None]
-    values += [pr.community, pr.custody, pr.release_window]
+    # Every priority the optimiser may see: the mentees' own, and the config's defaults
+    # for those without one (custody ones may fall in the release window or not).
+    values = [e.priority for e in mentees if e.priority is not None] or [0.0]
+    defaulted = {e.custody for e in mentees if e.priority is None}
+    if "community" in defaulted:
+        values.append(pr.community)
+    if "custody" in defaulted:
+        values += [pr.custody, pr.release_window]
     pres = _priority_resolution(values, res)
     p_max = round(max(values) * pres)
     seats: dict[str, int] = {}
