@@ -244,6 +244,8 @@ def _run_everything(folder: Path, files: dict[str, Path], config_path: Path | No
                   supervisors=c.supervisors)  # fmt: skip
 
 
+#: Examples per Hypothesis run; the budget is checked between runs.
+BATCH = 20
 #: Examples that took longer than SLOW seconds: (seconds, what they were).
 SLOW = 10.0
 slow: list[tuple[float, str]] = []
@@ -285,7 +287,7 @@ def _toml(table: dict[str, Any]) -> str:
 
 def _targets() -> dict[str, Callable[[], None]]:
     common = settings(
-        database=None, deadline=None, suppress_health_check=list(HealthCheck), max_examples=50
+        database=None, deadline=None, suppress_health_check=list(HealthCheck), max_examples=BATCH
     )
 
     @common
@@ -334,11 +336,13 @@ def main() -> int:
         for name, target in targets.items():
             if time.monotonic() >= deadline:
                 break
-            seed(batch)(target)()  # up to 50 examples; raises on a broken property
+            seed(batch)(target)()  # up to BATCH examples; raises on a broken property
             runs[name] += 1
         batch += 1
+    took = time.monotonic() - deadline + args.seconds
+    print(f"fuzzed for {took:.0f} s from seed {args.seed}")
     for name, n in runs.items():
-        print(f"{name}: {n} batches of up to 50 examples, no exception but MatcherError")
+        print(f"{name}: {n} runs of up to {BATCH} examples, no exception but MatcherError")
     print(f"{len(slow)} example(s) took over {SLOW:g} s")
     return 0
 

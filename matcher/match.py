@@ -23,7 +23,7 @@ from matcher.criteria import CRITERION_NAMES
 from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState, explain_unmatched, limit_phrase, strongest_criteria
 from matcher.io import atomic_writer, load_caseload
-from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.models import DATE_MAX, DATE_MIN, Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.outputs import safe_csv_writer
 from matcher.solve import SolveResult, solve
 
@@ -170,6 +170,11 @@ def match(
     """
     config = config or Config()
     as_of = as_of or date.today()
+    if not DATE_MIN <= as_of <= DATE_MAX:  # planned ends must stay valid dates
+        raise ParameterError(
+            f"The 'as_of' parameter of match must be a date from {DATE_MIN} to {DATE_MAX}, "
+            f"got {as_of} instead"
+        )
     # Canonical order (by id), so ties between equally good assignments, and float sums of
     # hours, never depend on the order of the input rows.
     mentees = tuple(sorted(mentees, key=lambda e: e.id))

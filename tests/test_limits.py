@@ -4,6 +4,7 @@ a round too big for the engine is refused at validation, not in the middle of a 
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,9 @@ def test_too_many_distinct_languages(tmp_path: Path) -> None:
     path.write_text("\n".join([head, *(r.replace("lang", f"l{i}x") for i, r in enumerate(rows))]))
     with pytest.raises(InputError, match="names 1201 distinct languages; at most 1000"):
         load_caseload(path, BASE / "mentors.csv", config=config_from_dict({}))
+
+
+def test_match_refuses_a_run_date_outside_the_range() -> None:
+    c = load_caseload(BASE / "mentees.csv", BASE / "mentors.csv")
+    with pytest.raises(ParameterError, match="The 'as_of' parameter of match must be a date"):
+        match(c.mentees, c.mentors, as_of=date(9999, 1, 1))
