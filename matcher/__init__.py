@@ -2,15 +2,14 @@
 
 The pipeline runs one way: validated records (``models``, ``io``) → arrays and
 sparse candidate pairs with scores (``arrays``, ``criteria``, ``candidates``) →
-optimal assignment (``solve``) → explained result (``match``, ``explain``, ``report``).
+optimal assignment (``solve``) → reasons (``explain``) → one result value (``round``) →
+report, text explanations and files (``report``, ``round.writers``).
 """
 
-__version__ = "0.1.0"
-
+from matcher._version import __version__ as __version__
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
-from matcher.explain import explain_mentee
 from matcher.generate import generate as generate_caseload
 from matcher.io import (
     Caseload,
@@ -21,8 +20,18 @@ from matcher.io import (
     load_prisons,
     load_supervisors,
 )
-from matcher.match import MatchResult, MatchRow, match
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.report import explain_mentee
+from matcher.round import (
+    MatchResult,
+    MatchRow,
+    MatchStatus,
+    SolverInfo,
+    Summary,
+    TopCandidate,
+    load_result,
+    match,
+)
 from matcher.shortlist import Shortlist, shortlist
 from matcher.solve import SolveResult, solve
 
@@ -30,8 +39,12 @@ __all__ = [
     "Candidates",
     "MatchResult",
     "MatchRow",
+    "MatchStatus",
     "Shortlist",
     "SolveResult",
+    "SolverInfo",
+    "Summary",
+    "TopCandidate",
     "explain_mentee",
     "find_candidates",
     "generate_caseload",
@@ -55,5 +68,6 @@ __all__ = [
     "load_mentees",
     "load_mentors",
     "load_prisons",
+    "load_result",
     "load_supervisors",
 ]
