@@ -24,7 +24,14 @@ from matcher.report.charts import capacity_figure, group_figures, reasons_figure
 from matcher.report.fmt import e, finite, goals_text, long_date, pct, score_text, time_html
 from matcher.report.labels import METHODS, OBJECTIVES, reason_label
 from matcher.report.style import page_template, stylesheet
-from matcher.round import MIN_GROUP_SIZE, MatchResult, MatchRow, MatchStatus, SolverInfo
+from matcher.round import (
+    MIN_GROUP_SIZE,
+    KeptRelationship,
+    MatchResult,
+    MatchRow,
+    MatchStatus,
+    SolverInfo,
+)
 
 __all__ = ["render_report", "write_report"]
 
@@ -72,7 +79,7 @@ def _figures(result: MatchResult) -> str:
         ("Match rate", pct(finite(s.match_rate))),
         ("Mean score", score_text(finite(s.mean_score))),
         ("Not matched", str(c.unmatched)),
-        ("Existing relationships kept", str(c.existing)),
+        ("Existing relationships kept", str(len(result.existing))),
     ]
     body = "\n".join(f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>" for k, v in items)
     return (f'<section aria-label="Headline figures">\n<dl class="figures">\n{body}\n'
@@ -117,11 +124,19 @@ def _unmatched_table(rows: Sequence[MatchRow]) -> str:
                   "Every mentee to match was matched.")  # fmt: skip
 
 
-def _existing_table(rows: Sequence[MatchRow]) -> str:
+def _existing_table(kept: Sequence[KeptRelationship], in_file: int) -> str:
+    """Every running relationship kept: the headline box counts the same ones."""
     head = [("Mentee", "id"), ("Mentor", "id")]
-    cells = [[e(r.mentee_id), e(r.mentor_id or "")] for r in rows]
-    return _table(f"Existing relationships kept ({len(rows)}), by mentee id", head, cells,
-                  "No existing relationships.")  # fmt: skip
+    cells = [[e(k.mentee_id), e(k.mentor_id)] for k in kept]
+    table = _table(f"Existing relationships kept ({len(kept)}), by mentee id", head, cells,
+                   "No existing relationships.")  # fmt: skip
+    if not kept:
+        return table
+    some = {0: "none of them is", 1: "1 of them is"}.get(in_file, f"{in_file} of them are")
+    note = ("Running relationships are never broken by a round: each counts against its "
+            "mentor's places and weekly hours, and its supervisor's cap. Their mentees are "
+            f"not matched again; {some} in this round's mentees file.")  # fmt: skip
+    return f"<p>{e(note)}</p>\n{table}"
 
 
 def _settings(result: MatchResult) -> str:
@@ -184,10 +199,10 @@ def render_report(result: MatchResult, *, title: str = "Matching round") -> str:
     """
     matched = [r for r in result.rows if r.status == MatchStatus.MATCHED]
     unmatched = [r for r in result.rows if r.status == MatchStatus.UNMATCHED]
-    existing = [r for r in result.rows if r.status == MatchStatus.EXISTING]
+    in_file = sum(r.status == MatchStatus.EXISTING for r in result.rows)
     nav = [("charts", "Charts"), ("matches", f"Proposed matches ({len(matched)})"),
            ("unmatched", f"Not matched ({len(unmatched)})"),
-           ("existing", f"Existing kept ({len(existing)})"),
+           ("existing", f"Existing kept ({len(result.existing)})"),
            ("warnings", f"Warnings ({len(result.warnings)})"),
            ("about", "About this report")]  # fmt: skip
     groups = group_figures(result) or ['<p class="muted">No group figures in this round.</p>']
@@ -203,7 +218,7 @@ def render_report(result: MatchResult, *, title: str = "Matching round") -> str:
         group_charts="\n".join(groups),
         matches=_matches_table(matched),
         unmatched=_unmatched_table(unmatched),
-        existing=_existing_table(existing),
+        existing=_existing_table(result.existing, in_file),
         warnings=_warnings(result.warnings),
         footer=_footer(result),
     )

@@ -205,3 +205,22 @@ def test_demo_round_report_has_every_chart() -> None:
     for count in result.summary.unmatched_by_reason.values():
         assert count > 0
     assert "Beyond travel distance" in html  # the demo's commonest reason is charted
+
+
+def test_existing_box_link_and_table_agree() -> None:
+    # One running relationship has its mentee in the mentees file, one does not: the
+    # headline box, the contents link and the table all count both.
+    from matcher.models import Existing
+
+    existing = [Existing(mentee_id="E000", mentor_id="M000"),
+                Existing(mentee_id="X999", mentor_id="M001")]  # fmt: skip
+    mentees = [make_mentee(f"E{i:03d}") for i in range(3)]
+    result = match(mentees, [make_mentor("M000"), make_mentor("M001")], existing=existing,
+                   as_of=AS_OF)  # fmt: skip
+    html = render_report(result)
+    assert "<dt>Existing relationships kept</dt><dd>2</dd>" in html
+    assert '<a href="#existing">Existing kept (2)</a>' in html
+    table = html[html.index("<caption>Existing relationships kept (2)") :]
+    table = table[: table.index("</table>")]
+    assert '<td class="id">E000</td>' in table and '<td class="id">X999</td>' in table
+    assert "1 of them is in this round&#x27;s mentees file" in html
