@@ -10,7 +10,6 @@ from matcher._version import __version__ as __version__
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
-from matcher.generate import generate as generate_caseload
 from matcher.io import (
     Caseload,
     load_caseload,
@@ -34,6 +33,7 @@ from matcher.round import (
 )
 from matcher.shortlist import Shortlist, shortlist
 from matcher.solve import SolveResult, solve
+from matcher.synth import generate as generate_caseload
 
 __all__ = [
     "Candidates",

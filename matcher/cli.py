@@ -17,7 +17,6 @@ from matcher.candidates import find_candidates, write_candidates
 from matcher.config import load_config
 from matcher.demo import run_demo
 from matcher.errors import MatcherError, ParameterError
-from matcher.generate import generate as generate_caseload
 from matcher.io import load_caseload
 from matcher.options import (
     as_of_option,
@@ -40,6 +39,7 @@ from matcher.round import (
     write_result_json,
 )
 from matcher.shortlist import shortlist
+from matcher.synth import generate as generate_caseload
 
 __all__ = ["main"]
 

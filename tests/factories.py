@@ -12,8 +12,8 @@ from typing import Any
 
 from matcher.arrays import EARTH_RADIUS_KM
 from matcher.config import Config
+from matcher.criteria import CRITERION_NAMES
 from matcher.models import Mentee, Mentor
-from matcher.registry import CRITERION_NAMES
 from matcher.round import (
     POOLED_GROUP,
     CapacityUse,

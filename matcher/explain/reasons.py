@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matcher.candidates import rule_cascade
-from matcher.criteria import informative
+from matcher.criteria import CRITERION_NAMES, informative
 from matcher.explain.limits import LIMITS, Outcome, RoundState
 from matcher.models import Mentee
-from matcher.registry import CRITERION_NAMES
 
 __all__ = [
     "CAPACITY",

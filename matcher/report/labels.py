@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from matcher.candidates import RULES
 from matcher.explain import COMPETITION_REASONS
 from matcher.report.fmt import words
 
@@ -14,25 +15,9 @@ CAPACITY_LABELS = {
     "full": "Full",
     "over_capacity": "Over capacity",
 }
-# The hard rules' chart labels, by rule name, in cascade order. They move onto the rule
-# definitions (matcher.candidates.RULES) as ``Rule.chart_label``; until then, only here.
-_HARD_RULE_LABELS = {
-    "excluded": "Mentor excluded by mentee",
-    "mentee_gender": "Mentor's mentee-gender rule",
-    "mentor_gender": "Required mentor gender",
-    "risk": "Risk level",
-    "language": "No shared language",
-    "ethnicity": "Required same ethnicity",
-    "faith": "Required same faith",
-    "lived_experience": "Required lived experience",
-    "prison_clearance": "Prison clearance",
-    "commitment": "Commitment too short",
-    "region": "Different region",
-    "availability": "Too little shared time",
-    "distance": "Beyond travel distance",
-}
+# Hard rules (from their definitions) and the competition for candidates, one table.
 _REASON_LABELS = {
-    **_HARD_RULE_LABELS,
+    **{r.name: r.chart_label for r in RULES},
     **{r.name: r.chart_label for r in COMPETITION_REASONS},
 }
 METHODS = {"flow": "min-cost flow", "cp_sat": "CP-SAT", "mixed": "min-cost flow and CP-SAT"}

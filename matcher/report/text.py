@@ -7,9 +7,9 @@ solver.
 
 from __future__ import annotations
 
+from matcher.criteria import CRITERION_NAMES
 from matcher.errors import ParameterError
 from matcher.explain import Outcome
-from matcher.registry import CRITERION_NAMES
 from matcher.round import MatchResult, MatchStatus
 from matcher.shortlist import Shortlist
 

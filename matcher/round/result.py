@@ -71,7 +71,7 @@ class TopCandidate:
     score : float
         Weighted score in [0, 1].
     criteria : tuple of (float or None)
-        Each criterion's score in :data:`matcher.registry.CRITERION_NAMES` order;
+        Each criterion's score in :data:`matcher.criteria.CRITERION_NAMES` order;
         ``None`` for a criterion of weight 0.
     distance_km : float
     outcome : Outcome

@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from matcher.criteria import CRITERION_NAMES
 from matcher.explain import (
     LIMITS,
     Outcome,
@@ -16,7 +17,6 @@ from matcher.explain import (
     match_reason,
 )
 from matcher.models import Existing
-from matcher.registry import CRITERION_NAMES
 from matcher.round.result import DECIMALS, MatchRow, MatchStatus, TopCandidate
 
 __all__ = ["existing_row", "round_rows", "top_candidates"]

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from matcher.config import Config
+from matcher.criteria import CRITERION_NAMES
 from matcher.errors import InputError, RowError
 from matcher.explain import Outcome
-from matcher.registry import CRITERION_NAMES
 from matcher.round.result import (
     CapacityUse,
     Counts,

@@ -6,8 +6,8 @@ import csv
 import json
 from pathlib import Path
 
+from matcher.criteria import CRITERION_NAMES
 from matcher.io import atomic_writer
-from matcher.registry import CRITERION_NAMES
 from matcher.round.result import MatchResult
 from matcher.round.serialise import result_dict
 
