@@ -17,6 +17,7 @@ from matcher.explain.reasons import (
     CompetitionReason,
     explain_unmatched,
     limit_phrase,
+    limit_phrases,
     match_reason,
     strongest_criteria,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "best_takers",
     "explain_unmatched",
     "limit_phrase",
+    "limit_phrases",
     "limits_hit",
     "match_reason",
     "strongest_criteria",

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from matcher.candidates import rule_cascade
 from matcher.criteria import CRITERION_NAMES, informative
 from matcher.explain.limits import LIMITS, Outcome, RoundState
@@ -26,6 +29,7 @@ __all__ = [
     "CompetitionReason",
     "explain_unmatched",
     "limit_phrase",
+    "limit_phrases",
     "match_reason",
     "strongest_criteria",
 ]
@@ -93,25 +97,44 @@ def strongest_criteria(
     return ranked[:top]
 
 
+_FULL_EXISTING = "is full with existing relationships"
+_NO_MENTEES = "takes no mentees (capacity 0)"
+_NO_HOURS = "has too few weekly hours left"
+# Room left: an optimal round still placed the mentee elsewhere.
+_ROOM = "had room, but the optimal round placed this mentee elsewhere (load spreading or a tie)"
+
+
+def limit_phrases(state: RoundState, pairs: npt.NDArray[np.integer]) -> list[str]:
+    """Why each pair's mentor did not take the pair's mentee, from the limit it hit.
+
+    Vectorised gathers, then one short string per pair asked for.
+    """
+    rows = np.asarray(pairs, dtype=np.int64).reshape(-1)
+    j = state.cands.mentor[rows]
+    taker = state.taker[j]
+    priority = state.cands.mentee_arrays.priority[np.maximum(taker, 0)]
+    out = []
+    for code, jj, k, pk in zip(
+        state.kinds[rows].tolist(), j.tolist(), taker.tolist(), priority.tolist(), strict=True
+    ):
+        kind = LIMITS[code]
+        if kind is Outcome.CAPACITY:
+            if k >= 0:
+                out.append(f"went to {state.mentees[k].id} (priority {pk:g})")
+            else:
+                out.append(_NO_MENTEES if state.mentors[jj].capacity == 0 else _FULL_EXISTING)
+        elif kind is Outcome.HOURS:
+            out.append(_NO_HOURS)
+        elif kind is Outcome.SUPERVISOR:
+            out.append(f"is at their supervisor's cap ({state.mentors[jj].supervisor})")
+        else:
+            out.append(_ROOM)
+    return out
+
+
 def limit_phrase(state: RoundState, p: int) -> str:
     """Why pair ``p``'s mentor did not take this mentee, from the limit it hit, in words."""
-    j = int(state.cands.mentor[p])
-    kind = LIMITS[int(state.kinds[p])]
-    mentor = state.mentors[j]
-    if kind is Outcome.CAPACITY:
-        k = int(state.taker[j])
-        if k >= 0:
-            priority = state.cands.mentee_arrays.priority[k]
-            return f"went to {state.mentees[k].id} (priority {priority:g})"
-        if mentor.capacity == 0:
-            return "takes no mentees (capacity 0)"
-        return "is full with existing relationships"
-    if kind is Outcome.HOURS:
-        return "has too few weekly hours left"
-    if kind is Outcome.SUPERVISOR:
-        return f"is at their supervisor's cap ({mentor.supervisor})"
-    # Room left: an optimal round still placed the mentee elsewhere.
-    return "had room, but the optimal round placed this mentee elsewhere (load spreading or a tie)"
+    return limit_phrases(state, np.array([p]))[0]
 
 
 def match_reason(state: RoundState, i: int, p: int, criteria: dict[str, float | None]) -> str:

@@ -13,7 +13,7 @@ from matcher.explain import (
     Outcome,
     RoundState,
     explain_unmatched,
-    limit_phrase,
+    limit_phrases,
     match_reason,
 )
 from matcher.models import Existing
@@ -22,20 +22,21 @@ from matcher.round.result import DECIMALS, MatchRow, MatchStatus, TopCandidate
 __all__ = ["existing_row", "round_rows", "top_candidates"]
 
 
-def _published(values: npt.NDArray[np.floating]) -> list[list[float | None]]:
-    """A 2-d block of scores at DECIMALS decimals, NaN as None, as nested lists.
+def _published(values: npt.NDArray[np.floating]) -> list[tuple[float | None, ...]]:
+    """A 2-d block of scores at DECIMALS decimals, NaN as None: one tuple per row.
 
-    Each distinct value is rounded once and shared by every cell that holds it (criterion
-    scores repeat a lot: 1, 0, 0.5), which keeps many stored candidates small.
+    Each distinct value of a column is rounded once and shared by every cell that holds it
+    (criterion scores repeat a lot: 1, 0, 0.5), which keeps many stored candidates small.
     """
-    rows, cols = values.shape
-    if values.size == 0:
-        return [[] for _ in range(rows)]
-    uniq, inverse = np.unique(values.reshape(-1), return_inverse=True)
-    table = np.empty(len(uniq), dtype=object)
-    table[:] = [None if v != v else round(v, DECIMALS) for v in uniq.tolist()]
-    out: list[list[float | None]] = table[inverse.reshape(rows, cols)].tolist()
-    return out
+    columns = []
+    for col in values.T:
+        uniq, inverse = np.unique(col, return_inverse=True)
+        table = np.empty(len(uniq), dtype=object)
+        table[:] = [None if v != v else round(v, DECIMALS) for v in uniq.tolist()]
+        columns.append(table[inverse.reshape(-1)].tolist())
+    if not columns:
+        return [() for _ in range(len(values))]
+    return list(zip(*columns, strict=True))
 
 
 def _criteria_block(state: RoundState, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
@@ -68,16 +69,15 @@ def top_candidates(state: RoundState, k: int) -> list[tuple[TopCandidate, ...]]:
     mentor = cands.mentor[pos].tolist()
     proposed = (state.mentor_of[cands.mentee[pos]] == cands.mentor[pos]).tolist()
     kinds = state.kinds[pos].tolist()
+    phrases = limit_phrases(state, pos)
     kept = []
-    for q, p in enumerate(pos.tolist()):
+    for q in range(total):
         if proposed[q]:
             outcome, reason = Outcome.PROPOSED, "proposed"
         else:
-            outcome, reason = LIMITS[kinds[q]], limit_phrase(state, p)
+            outcome, reason = LIMITS[kinds[q]], phrases[q]
         kept.append(
-            TopCandidate(
-                state.mentors[mentor[q]].id, score[q], tuple(crit[q]), dist[q], outcome, reason
-            )
+            TopCandidate(state.mentors[mentor[q]].id, score[q], crit[q], dist[q], outcome, reason)
         )
     bounds = [0, *ends.tolist()]
     return [tuple(kept[bounds[i] : bounds[i + 1]]) for i in range(len(counts))]
