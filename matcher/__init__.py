@@ -7,6 +7,7 @@ optimal assignment (``solve``) → explained result (``match``, ``explain``, ``r
 
 __version__ = "0.1.0"
 
+from matcher.assignment import SolveResult, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
@@ -24,7 +25,6 @@ from matcher.io import (
 from matcher.match import MatchResult, MatchRow, match
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.shortlist import Shortlist, shortlist
-from matcher.solve import SolveResult, solve
 
 __all__ = [
     "Candidates",

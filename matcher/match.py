@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from matcher.arrays import existing_load
+from matcher.assignment import SolveResult, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
@@ -25,7 +26,6 @@ from matcher.explain import Loads, RoundState, explain_unmatched, limit_phrase, 
 from matcher.io import atomic_writer, load_caseload
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.registry import CRITERION_NAMES
-from matcher.solve import SolveResult, solve
 
 __all__ = [
     "MATCH_COLUMNS",

@@ -1,4 +1,4 @@
-"""Tests of matcher.solve: exactness against brute force and a plain CP-SAT model,
+"""Tests of matcher.assignment.solve: exactness against brute force and a plain CP-SAT model,
 invariants, determinism, paths, validation and regressions."""
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
+from matcher.assignment import SolveResult, solve
 from matcher.errors import ParameterError
-from matcher.solve import SolveResult, solve
 
-# the module itself (``matcher.solve`` the attribute is the function, re-exported)
-SOLVE_MODULE = importlib.import_module("matcher.solve")
+# the module itself (``matcher.assignment.solve`` the attribute is the function, re-exported)
+SOLVE_MODULE = importlib.import_module("matcher.assignment.solve")
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -413,7 +413,7 @@ def test_time_limited_cp_sat_reports_gap() -> None:
 
 
 def test_orlib_gap1_first_problem() -> None:
-    path = Path(__file__).resolve().parents[2] / "shared/data/orlib/gap1.txt"
+    path = Path(__file__).resolve().parents[3] / "shared/data/orlib/gap1.txt"
     if not path.exists():
         pytest.skip("OR-Library data not available")
     tok = np.array(path.read_text().split(), dtype=np.int64)
