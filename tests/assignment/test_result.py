@@ -15,7 +15,7 @@ from matcher.assignment import SolveMethod, SolveResult, SolveStatus, solve
 
 def test_public_names_are_the_same_objects_from_matcher_and_matcher_assignment() -> None:
     assert matcher.solve is matcher.assignment.solve is solve
-    assert matcher.SolveResult is SolveResult
+    assert matcher.SolveResult is SolveResult and matcher.SolveStatus is SolveStatus
     assert {"SolveMethod", "SolveResult", "SolveStatus", "solve"} <= set(matcher.assignment.__all__)
 
 
