@@ -2,11 +2,12 @@
 
 The pipeline runs one way: validated records (``models``, ``io``) → arrays and
 sparse candidate pairs with scores (``arrays``, ``criteria``, ``candidates``) →
-optimal assignment (``solve``) → reasons (``explain``) → one result value (``round``) →
+optimal assignment (``assignment``) → reasons (``explain``) → one result value (``round``) →
 report, text explanations and files (``report``, ``round.writers``).
 """
 
 from matcher._version import __version__ as __version__
+from matcher.assignment import SolveMethod, SolveResult, SolveStatus, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
@@ -32,7 +33,6 @@ from matcher.round import (
     match,
 )
 from matcher.shortlist import Shortlist, shortlist
-from matcher.solve import SolveResult, solve
 from matcher.synth import generate as generate_caseload
 
 __all__ = [
@@ -41,7 +41,9 @@ __all__ = [
     "MatchRow",
     "MatchStatus",
     "Shortlist",
+    "SolveMethod",
     "SolveResult",
+    "SolveStatus",
     "SolverInfo",
     "Summary",
     "TopCandidate",

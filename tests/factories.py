@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from matcher.arrays import EARTH_RADIUS_KM
+from matcher.assignment import SolveMethod, SolveStatus
 from matcher.config import Config
 from matcher.criteria import CRITERION_NAMES
 from matcher.models import Mentee, Mentor
@@ -131,7 +132,8 @@ def group_rate(n: int, k: int, mean: float | None = 0.7) -> GroupRate:
 def solver_info(**changes: Any) -> SolverInfo:
     """An optimal solver record; override any field."""
     base: dict[str, Any] = {
-        "status": "optimal", "method": "flow", "objective": 123, "bound": 123, "gap": 0.0,
+        "status": SolveStatus.OPTIMAL, "method": SolveMethod.FLOW, "objective": 123,
+        "bound": 123, "gap": 0.0,
         "total_priority": 15.0, "total_score": 7.6, "components": 2, "score_resolution": 10000,
         "pruned": False, "seconds": 12.345,
     }  # fmt: skip

@@ -13,9 +13,9 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from matcher.assignment import SolveResult
 from matcher.candidates import Candidates
 from matcher.models import Mentee, Mentor
-from matcher.solve import SolveResult
 
 __all__ = ["LIMITS", "Loads", "Outcome", "RoundState", "best_takers", "limits_hit"]
 

@@ -39,7 +39,7 @@ PathLike = str | os.PathLike[str]
 
 
 def _solver_text(solver: SolverInfo) -> str:
-    status = str(solver.status)
+    status = solver.status.value
     gap = finite(solver.gap)
     if status == "optimal":
         text = "proven best possible under these rules"
@@ -52,7 +52,7 @@ def _solver_text(solver: SolverInfo) -> str:
     else:
         text = "stopped before an assignment was found"
     if solver.method:
-        text += f" (method: {METHODS.get(solver.method, solver.method)})"
+        text += f" (method: {METHODS.get(solver.method, solver.method.value)})"
     return f'<span class="status">{e(status)}</span> {e(text)}'
 
 

@@ -7,25 +7,13 @@ solver.
 
 from __future__ import annotations
 
-from matcher.criteria import CRITERION_NAMES
+from matcher.criteria import CRITERIA
 from matcher.errors import ParameterError
 from matcher.explain import Outcome
 from matcher.round import MatchResult, MatchStatus
 from matcher.shortlist import Shortlist
 
 __all__ = ["explain_mentee", "format_shortlist"]
-
-# Column heads of the candidate table, at most six characters.
-_SHORT = {
-    "through_the_gate": "gate",
-    "lived_experience": "lived",
-    "expectations": "expect",
-    "availability": "avail",
-    "ethnicity": "ethnic",
-    "continuity": "contin",
-    "location": "locat",
-    "language": "lang",
-}
 
 
 def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
@@ -70,7 +58,7 @@ def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
     shown = row.top_candidates[:k]
     if not shown:
         return "\n".join(lines) + "\n"
-    names = [_SHORT.get(c, c) for c in CRITERION_NAMES]
+    names = [c.short for c in CRITERIA]  # column heads of at most 6 characters
     lines.append("")
     lines.append(
         f"{'candidate':<12} {'score':>6} " + " ".join(f"{n:>6}" for n in names) + "  km     outcome"

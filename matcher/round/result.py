@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from matcher.assignment import SolveMethod, SolveStatus
 from matcher.config import Config
 from matcher.errors import ParameterError
 from matcher.explain import Outcome
@@ -207,8 +208,8 @@ class SolverInfo:
     ``seconds`` is the only field that varies between runs of the same round.
     """
 
-    status: str
-    method: str
+    status: SolveStatus
+    method: SolveMethod
     objective: int
     bound: int
     gap: float

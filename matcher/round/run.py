@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.arrays import existing_load
+from matcher.assignment import SolveResult, solve
 from matcher.candidates import find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
@@ -23,7 +24,6 @@ from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.round.result import KeptRelationship, MatchResult, SolverInfo
 from matcher.round.rows import existing_row, round_rows
 from matcher.round.summary import summarise
-from matcher.solve import SolveResult, solve
 
 __all__ = ["EXPLAIN_TOP", "match", "match_files"]
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from matcher.assignment import SolveMethod, SolveStatus
 from matcher.config import Config
 from matcher.criteria import CRITERION_NAMES
 from matcher.errors import InputError, RowError
@@ -97,6 +98,10 @@ def _summary_json(s: Summary) -> dict[str, Any]:
     }
 
 
+def _solver_json(s: SolverInfo) -> dict[str, Any]:
+    return {**asdict(s), "status": s.status.value, "method": s.method.value}
+
+
 def result_dict(result: MatchResult) -> dict[str, Any]:
     """The JSON-ready form of a result (``result.json``).
 
@@ -106,7 +111,7 @@ def result_dict(result: MatchResult) -> dict[str, Any]:
     return {
         "as_of": result.as_of.isoformat(),
         "summary": _summary_json(result.summary),
-        "solver": asdict(result.solver),
+        "solver": _solver_json(result.solver),
         "warnings": list(result.warnings),
         "assignments": [_row_json(r) for r in result.rows if r.status.has_mentor],
         "unmatched": [_row_json(r) for r in result.rows if not r.status.has_mentor],
@@ -188,6 +193,13 @@ def _three(values: list[Any]) -> tuple[float, float, float]:
     return q1, q2, q3
 
 
+def _solver_from(d: Mapping[str, Any]) -> SolverInfo:
+    fields = dict(d)
+    fields["status"] = SolveStatus(fields["status"])
+    fields["method"] = SolveMethod(fields["method"])
+    return SolverInfo(**fields)
+
+
 def result_from_dict(doc: Mapping[str, Any]) -> MatchResult:
     """The result a :func:`result_dict` document describes.
 
@@ -202,7 +214,7 @@ def result_from_dict(doc: Mapping[str, Any]) -> MatchResult:
     return MatchResult(
         rows=tuple(sorted(rows, key=lambda r: r.mentee_id)),
         summary=_summary_from(doc["summary"]),
-        solver=SolverInfo(**doc["solver"]),
+        solver=_solver_from(doc["solver"]),
         as_of=date.fromisoformat(doc["as_of"]),
         config=Config.model_validate(doc["config"]),
         warnings=tuple(str(w) for w in doc["warnings"]),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from matcher.assignment import SolveMethod, SolveStatus
 from matcher.report import render_report, score_histogram, write_report
 from matcher.round import Counts, Summary, match, match_files
 from tests.factories import (
@@ -149,7 +150,7 @@ def test_same_result_same_bytes() -> None:
 
 
 def test_feasible_round_shows_gap() -> None:
-    solver = solver_info(status="feasible", method="cp_sat", gap=0.0042, seconds=60.0)
+    solver = solver_info(status=SolveStatus.FEASIBLE, method=SolveMethod.CP_SAT, gap=0.0042)
     html = render_report(hand_result(solver=solver))
     assert '<span class="status">feasible</span>' in html
     assert "at most 0.42% below the best possible (gap)" in html and "CP-SAT" in html
