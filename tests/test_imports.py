@@ -1,7 +1,7 @@
-"""The package's stages depend one way: no import cycle anywhere in matcher/.
+"""Explanations, the round and its readers depend one way, type-only imports included.
 
-Imports are read from the source, not executed: every import a module runs (also inside
-functions), and separately those only type checkers see (``if TYPE_CHECKING:``).
+(``tests/test_layout.py`` checks that no import cycle exists anywhere at run time; this
+also counts imports inside functions and those only type checkers see.)
 """
 
 from __future__ import annotations
@@ -27,30 +27,12 @@ def _modules() -> dict[str, Path]:
 MODULES = _modules()
 
 
-def _typing_only(tree: ast.Module) -> set[int]:
-    """Ids of the nodes under ``if TYPE_CHECKING:``."""
-    out: set[int] = set()
-    for node in ast.walk(tree):
-        test = node.test if isinstance(node, ast.If) else None
-        if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-        ):
-            out.update(id(n) for stmt in node.body for n in ast.walk(stmt))
-    return out
-
-
-def _imports(name: str, path: Path, typing: bool) -> set[str]:
-    """The matcher modules ``name`` imports, with the packages Python runs on the way.
-
-    With ``typing``, also the imports only type checkers see.
-    """
+def _imports(name: str, path: Path) -> set[str]:
+    """Every matcher module ``name`` imports (anywhere in it), with the packages on the way."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skip = set() if typing else _typing_only(tree)
     found: set[str] = set()
     for node in ast.walk(tree):
-        if id(node) in skip:
-            continue
         if isinstance(node, ast.Import):
             targets = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -76,24 +58,18 @@ def _imports(name: str, path: Path, typing: bool) -> set[str]:
     return found
 
 
-RUNTIME = {name: _imports(name, path, typing=False) for name, path in MODULES.items()}
-TYPED = {name: _imports(name, path, typing=True) for name, path in MODULES.items()}
+GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
 
 
-def _reach(start: str, graph: dict[str, set[str]] = RUNTIME) -> set[str]:
+def _reach(start: str) -> set[str]:
     seen: set[str] = set()
     todo = [start]
     while todo:
-        for nxt in graph[todo.pop()]:
+        for nxt in GRAPH[todo.pop()]:
             if nxt not in seen:
                 seen.add(nxt)
                 todo.append(nxt)
     return seen
-
-
-def test_no_import_cycle() -> None:
-    cycles = sorted(name for name in RUNTIME if name in _reach(name))
-    assert cycles == []
 
 
 def test_stages_import_one_way() -> None:
@@ -106,8 +82,8 @@ def test_stages_import_one_way() -> None:
     later = stage["report"] | {"matcher.cli", "matcher.demo"}
     assert all(stage.values())
     for m in stage["explain"] | stage["round"] | stage["report"]:
-        assert m not in _reach(m, TYPED), m
+        assert m not in _reach(m), m
     for m in stage["explain"]:
-        assert not _reach(m, TYPED) & (stage["round"] | later), m
+        assert not _reach(m) & (stage["round"] | later), m
     for m in stage["round"]:
-        assert not _reach(m, TYPED) & later, m
+        assert not _reach(m) & later, m
