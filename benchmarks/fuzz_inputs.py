@@ -7,7 +7,8 @@ Usage (from the repository root)::
 Hypothesis generates broken inputs: valid CSV, JSON and TOML files mutated byte by byte
 or cell by cell with values that break spreadsheets and parsers (quotes, separators,
 NUL, control characters, huge and non-finite numbers, placeholder dates, formula
-characters), random JSON shapes, and random config tables. Two properties:
+characters), random JSON shapes, random config tables, and saved ``result.json`` files with
+values replaced anywhere in their tree. Two properties:
 
 1. Loading raises nothing but :class:`~matcher.errors.MatcherError`.
 2. A caseload that loads (with its config) runs through every command's library call
@@ -42,9 +43,14 @@ from matcher.candidates import find_candidates, write_candidates  # noqa: E402
 from matcher.config import config_from_dict, load_config  # noqa: E402
 from matcher.errors import MatcherError  # noqa: E402
 from matcher.io import load_caseload  # noqa: E402
-from matcher.match import match, write_matches_csv, write_result_json  # noqa: E402
 from matcher.outputs import OutputTransaction  # noqa: E402
 from matcher.report import write_report  # noqa: E402
+from matcher.round import (  # noqa: E402
+    load_result,
+    match,
+    write_matches_csv,
+    write_result_json,
+)
 from matcher.shortlist import shortlist  # noqa: E402
 
 BASE = ROOT / "tests" / "data" / "bad" / "base"
@@ -226,6 +232,38 @@ config_tables = st.dictionaries(
 )
 
 
+def _saved_result() -> str:
+    """The base caseload's result.json, as ``match --json`` writes it."""
+    folder = Path(tempfile.mkdtemp(prefix="matcher-fuzz-"))
+    try:
+        c = load_caseload(*(BASE / f"{k}.csv" for k in KINDS))
+        write_result_json(folder / "r.json", match(c.mentees, c.mentors, None, c.existing,
+                                                     c.supervisors, c.prisons, AS_OF))  # fmt: skip
+        return (folder / "r.json").read_text(encoding="utf-8")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@st.composite
+def mutated_result(draw: st.DrawFn, saved: str) -> bytes:
+    """A saved result.json with values replaced anywhere in its tree, or bytes changed."""
+    doc = json.loads(saved)
+    for _ in range(draw(st.integers(1, 4))):
+        node: Any = doc
+        while isinstance(node, dict | list) and node and draw(st.booleans()):
+            key = draw(
+                st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node)))
+            )
+            if not isinstance(node[key], dict | list) or not node[key]:
+                node[key] = draw(json_values)
+                break
+            node = node[key]
+    data = bytearray(json.dumps(doc, allow_nan=True).encode("utf-8", "surrogatepass"))
+    if draw(st.booleans()) and data:
+        data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+    return bytes(data)
+
+
 def _run_everything(folder: Path, files: dict[str, Path], config_path: Path | None) -> None:
     """Load; if that succeeds, every command's library path must succeed too."""
     config = load_config(config_path)
@@ -314,7 +352,22 @@ def _targets() -> dict[str, Callable[[], None]]:
     def config_text(text: str) -> None:
         _with_files({}, {}, text)
 
+    saved = _saved_result()
+
+    @common
+    @given(mutated_result(saved))
+    def result_files(data: bytes) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="matcher-fuzz-"))
+        try:
+            (folder / "r.json").write_bytes(data)
+            load_result(folder / "r.json")
+        except MatcherError:
+            pass
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
     return {
+        "result_files": result_files,
         "csv_files": csv_files,
         "json_files": json_files,
         "config_values": config_values,

@@ -294,3 +294,36 @@ def test_candidates_out_naming_an_input_is_refused(tmp_path: Path) -> None:
     args = ["candidates", "--mentees", str(files["mentees"]), "--mentors", str(files["mentors"])]
     result = CliRunner().invoke(main, [*args, "--out", str(files["mentees"])])
     _refused(result, tmp_path / "none", before, files["mentees"].parent)
+
+
+# --- explain --result: a saved round is an input too ---------------------------------------
+
+
+def _result_cases(folder: Path) -> dict[str, tuple[Path, str]]:
+    deep = folder / "deep.json"
+    deep.write_text("[" * 3000 + "]" * 3000)
+    wrong = folder / "list.json"
+    wrong.write_text('[{"mentee_id": "E1"}]')
+    text = folder / "text.json"
+    text.write_text("not json at all")
+    cases = {
+        "nested_too_deep": (deep, "deep.json: is not valid JSON here (nested too deeply)"),
+        "wrong_shape": (wrong, "list.json: is not a result.json written by matcher"),
+        "not_json": (text, "text.json: is not valid JSON (line 1)"),
+    }
+    if hasattr(os, "mkfifo"):
+        pipe = folder / "pipe.json"
+        os.mkfifo(pipe)
+        cases["pipe"] = (pipe, "pipe.json: is not a regular file")
+    return cases
+
+
+@pytest.mark.parametrize("name", ["nested_too_deep", "wrong_shape", "not_json", "pipe"])
+def test_explain_from_a_bad_result_is_refused_cleanly(name: str, tmp_path: Path) -> None:
+    cases = _result_cases(tmp_path)
+    if name not in cases:
+        pytest.skip("no named pipes here")
+    path, expected = cases[name]
+    result = CliRunner().invoke(main, ["explain", "--mentee", "E1", "--result", str(path)])
+    (line,) = _refused(result, tmp_path / "none", _snapshot(tmp_path), tmp_path)
+    assert line.startswith(f"error: {expected}"), line

@@ -17,11 +17,11 @@ from matcher.config import config_from_dict
 from matcher.errors import InputError, ParameterError
 from matcher.inputs.limits import check_round
 from matcher.io import load_caseload
-from matcher.match import match
+from matcher.round import match
 from tests.factories import AS_OF
 from tests.strategies import rounds
 
-BASE = Path(__file__).parent / "data" / "bad" / "base"
+BASE = Path(__file__).parents[1] / "data" / "bad" / "base"
 KINDS = ("mentees", "mentors", "existing", "supervisors", "prisons")
 
 
@@ -196,7 +196,7 @@ def test_any_round_the_checks_accept_runs(
         supervisors=case["supervisors"],  # type: ignore[arg-type]
         as_of=AS_OF,
     )
-    assert result.solver["status"] == "optimal"
+    assert result.solver.status == "optimal"
 
 
 def test_too_many_distinct_languages(tmp_path: Path) -> None:
