@@ -5,7 +5,7 @@ as a whole: the optimiser works in exact int64 arithmetic, and its largest numbe
 with the number of mentees and mentors, the priorities' range and decimals, the score
 resolution and the load-spreading penalty. :func:`check_round` bounds them here, at
 validation, with the same formulas as the optimiser's own guard
-(``matcher.assignment``: the integer model), taking the worst case wherever the
+(``matcher.assignment.model``), taking the worst case wherever the
 candidate pairs are not known yet (every mentee a candidate of every mentor). A round it
 accepts never trips that guard; a test keeps the two in step.
 
