@@ -10,7 +10,7 @@ from matcher._version import __version__ as __version__
 from matcher.assignment import SolveMethod, SolveResult, SolveStatus, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
-from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
+from matcher.errors import ConfigError, InputError, MatcherError, OutputError, ParameterError
 from matcher.io import (
     Caseload,
     load_caseload,
@@ -56,6 +56,7 @@ __all__ = [
     "Caseload",
     "Config",
     "ConfigError",
+    "OutputError",
     "Existing",
     "InputError",
     "MatcherError",
