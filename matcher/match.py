@@ -136,6 +136,29 @@ def _existing_load(
     return seats.astype(np.int64), hours
 
 
+def _given_candidates(
+    cands: Candidates,
+    to_match: tuple[Mentee, ...],
+    mentors: tuple[Mentor, ...],
+    config: Config,
+    as_of: date,
+) -> Candidates:
+    """Check that pairs given to :func:`match` are this round's."""
+    me, mo = cands.mentee_arrays, cands.mentor_arrays
+    same = (
+        cands.config == config
+        and me.as_of == as_of
+        and me.ids.tolist() == [m.id for m in to_match]
+        and mo.ids.tolist() == [m.id for m in mentors]
+    )
+    if not same:
+        raise ParameterError(
+            "The 'candidates' parameter of match must hold the pairs of this round's mentees "
+            "to match and mentors, with its config and as_of, got other pairs instead"
+        )
+    return cands
+
+
 def match(
     mentees: Sequence[Mentee],
     mentors: Sequence[Mentor],
@@ -144,6 +167,8 @@ def match(
     supervisors: Sequence[Supervisor] = (),
     prisons: Sequence[Prison] = (),
     as_of: date | None = None,
+    *,
+    candidates: Candidates | None = None,
 ) -> MatchResult:
     """Run one matching round and explain it.
 
@@ -162,6 +187,11 @@ def match(
         Prison sites (names only; used by the report).
     as_of : date, optional
         The run date; default today.
+    candidates : Candidates, optional
+        The round's pairs when already found: those of the mentees without a running
+        relationship, in input order, with every mentor, scored with ``config`` as of
+        ``as_of`` (as :func:`~matcher.candidates.find_candidates` gives them, or
+        :mod:`matcher.tuning`'s rescoring). ``None`` (default) finds them.
 
     Returns
     -------
@@ -198,7 +228,12 @@ def match(
         )
 
     prune = config.solver.max_candidates_per_mentee
-    cands = find_candidates(to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None)
+    if candidates is None:
+        cands = find_candidates(
+            to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None
+        )
+    else:
+        cands = _given_candidates(candidates, to_match, mentors, config, as_of)
     ma = cands.mentee_arrays
     result = solve(
         cands.mentee,
