@@ -59,8 +59,6 @@ def run_on_cluster(
     progress : callable, optional
         ``progress(done, total)`` as rounds finish.
     """
-    from distributed import as_completed
-
     from matcher.tuning.sweep import run_config
 
     client = _client(address)
@@ -71,11 +69,11 @@ def run_on_cluster(
             client.submit(run_config, shared, config, pure=False, key=f"sweep-{token}-{k}")
             for k, config in enumerate(configs)
         ]
-        done = 0
-        for _ in as_completed(futures):
-            done += 1
+        out: list[Figures] = []
+        for future in futures:  # in config order; the cluster runs them as it can
+            out.append(future.result())
             if progress:
-                progress(done, len(configs))
-        return list(client.gather(futures))
+                progress(len(out), len(configs))
+        return out
     finally:
         client.close()
