@@ -123,7 +123,8 @@ def _why_other_mentor(
     mentee over); else A's mentor being taken by someone else under B; else a criterion B
     weights less on which B's mentor is worse (the weights let it go); else the optimum.
     """
-    more, less = [], []
+    more: list[tuple[float, int, str]] = []
+    less: list[tuple[float, int, str]] = []
     for name in CRITERION_NAMES:
         sa, sb = ra.criteria.get(name), rb.criteria.get(name)
         dw = wb[name] - wa[name]
