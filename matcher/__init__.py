@@ -2,7 +2,8 @@
 
 The pipeline runs one way: validated records (``models``, ``io``) → arrays and
 sparse candidate pairs with scores (``arrays``, ``criteria``, ``candidates``) →
-optimal assignment (``assignment``) → explained result (``match``, ``explain``, ``report``).
+optimal assignment (``assignment``) → explained result (``match``, ``explain``, ``report``);
+``tuning`` compares configs and sweeps weightings.
 """
 
 __version__ = "0.1.0"
@@ -25,21 +26,26 @@ from matcher.match import MatchResult, MatchRow, match
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.shortlist import Shortlist, shortlist
 from matcher.synth import generate as generate_caseload
+from matcher.tuning import Comparison, Sweep, compare, load_grid, sweep
 
 __all__ = [
     "Candidates",
+    "Comparison",
     "MatchResult",
     "MatchRow",
     "Shortlist",
     "SolveMethod",
     "SolveResult",
     "SolveStatus",
+    "Sweep",
+    "compare",
     "explain_mentee",
     "find_candidates",
     "generate_caseload",
     "match",
     "shortlist",
     "solve",
+    "sweep",
     "Caseload",
     "Config",
     "ConfigError",
@@ -53,6 +59,7 @@ __all__ = [
     "Supervisor",
     "load_caseload",
     "load_config",
+    "load_grid",
     "load_existing",
     "load_mentees",
     "load_mentors",
