@@ -1,6 +1,6 @@
 """Compare two rounds of the same caseload: who changes, why, and what it does to the figures.
 
-:func:`compare` takes two :class:`~matcher.match.MatchResult` values (config A and config
+:func:`compare` takes two :class:`~matcher.round.MatchResult` values (config A and config
 B) and lists every mentee whose outcome differs (status or mentor), with the criterion
 scores that moved and a reason in plain words, beside each round's :class:`Figures` and
 the deltas B − A. A round compared with itself lists no one.
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from matcher.criteria import CRITERION_NAMES, criterion
 from matcher.errors import ParameterError
-from matcher.match import MatchResult, MatchRow
 from matcher.models import Mentee, Mentor
+from matcher.round import MatchResult, MatchRow
 from matcher.tuning.figures import Figures, figures
 
 __all__ = ["Change", "Comparison", "GroupDelta", "MovedScore", "compare"]

@@ -1,6 +1,6 @@
 """The figures a tuning run compares: one :class:`Figures` per round.
 
-Everything here is read from a round's :class:`~matcher.match.MatchResult`: its summary
+Everything here is read from a round's :class:`~matcher.round.MatchResult`: its summary
 (counts, match rate, mean score and the match rates by group, with the round's own
 disclosure control: groups under 5 pooled), its solver info and its rows. The share
 matched through the gate needs the records (custody, prison, release address) and uses the
@@ -18,8 +18,8 @@ import numpy as np
 from matcher.arrays import MenteeArrays, MentorArrays, haversine_km
 from matcher.config import Config
 from matcher.criteria import Pairs, criterion
-from matcher.match import MatchResult
 from matcher.models import Mentee, Mentor
+from matcher.round import MatchResult
 
 __all__ = ["Figures", "GroupFigure", "figures"]
 _DECIMALS = 4

@@ -19,8 +19,8 @@ from typing import Any
 from matcher.config import Config
 from matcher.errors import ParameterError
 from matcher.io import Caseload
-from matcher.match import MatchResult, match
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.round import MatchResult, match
 from matcher.tuning.figures import Figures, figures
 from matcher.tuning.grid import Grid
 from matcher.tuning.rescore import PairPool, feasibility_key
@@ -60,7 +60,7 @@ class SweepRound:
         return match(
             self.mentees, self.mentors, config, existing=self.existing,
             supervisors=self.supervisors, prisons=self.prisons, as_of=self.as_of,
-            candidates=self.pool(config).candidates_for(config),
+            explain_top=0, candidates=self.pool(config).candidates_for(config),
         )  # fmt: skip
 
 

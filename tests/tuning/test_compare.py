@@ -14,7 +14,7 @@ from matcher.cli import main
 from matcher.config import Config, config_from_dict
 from matcher.errors import ParameterError
 from matcher.io import Caseload, load_caseload
-from matcher.match import MatchResult
+from matcher.round import POOLED_GROUP, MatchResult
 from matcher.synth.demo import DEMO_AS_OF
 from matcher.tuning import compare, figures
 from tests.factories import AS_OF, make_mentee, make_mentor, north
@@ -137,18 +137,25 @@ def test_a_mentee_left_without_a_mentor_gets_the_round_reason() -> None:
 def test_group_rates_are_the_round_summary_with_its_disclosure_control(demo: Caseload) -> None:
     result = _round(demo, Config())
     fig = figures(result, demo.mentees, demo.mentors)
-    summary = result.summary["by_group"]
+    summary = result.summary.by_group
     assert set(fig.by_group) == set(summary)
     for dim, groups in summary.items():
         assert list(fig.by_group[dim]) == list(groups)
         for key, g in groups.items():
             shown = fig.by_group[dim][key]
-            if isinstance(g["n"], int):
-                assert (shown.n, shown.match_rate) == (g["n"], g["match_rate"])
-            else:  # suppressed by the round: suppressed here too
-                assert (shown.n, shown.match_rate) == (None, None)
+            assert (shown.n, shown.match_rate) == (g.n, g.match_rate)  # suppressed: None
     rates = [g.match_rate for g in fig.by_group["ethnicity"].values() if g.match_rate is not None]
     assert fig.spread["ethnicity"] == pytest.approx(max(rates) - min(rates))
+
+
+def test_a_group_under_5_is_never_shown_apart() -> None:
+    mentees = [make_mentee(f"E{k}", ethnicity="white") for k in range(7)]
+    mentees += [make_mentee(f"F{k}", ethnicity="black") for k in range(2)]
+    result = matcher.match(mentees, [make_mentor(capacity=3)], as_of=AS_OF)
+    fig = compare(result, result).a
+    assert "black" not in fig.by_group["ethnicity"]
+    assert POOLED_GROUP in fig.by_group["ethnicity"]
+    assert all("black" not in g.group for g in compare(result, result).groups)
 
 
 def test_rounds_of_other_mentees_are_refused() -> None:
