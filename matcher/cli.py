@@ -362,30 +362,28 @@ def compare_command(
     """Run a round with config A and with config B; list every mentee whose outcome differs."""
     if len(configs) != 2:
         raise ParameterError(f"compare takes --config twice (A, then B), got {len(configs)}")
-    config_a, config_b = (load_config(path) for path in configs)
-    day = _day(as_of) or date.today()
-    c = load_caseload(
-        mentees,
-        mentors,
-        existing,
-        supervisors,
-        prisons,
-        allow_unknown_columns=config_a.rules.allow_unknown_columns,
-    )
-    a, b = (
-        match(c.mentees, c.mentors, cfg, existing=c.existing, supervisors=c.supervisors,
-              prisons=c.prisons, as_of=day)
-        for cfg in (config_a, config_b)
-    )  # fmt: skip
-    result = compare(a, b, mentees=c.mentees, mentors=c.mentors)
-    write_changes_csv(out, result)
-    if json_path:
-        write_compare_json(json_path, result)
-    if report:
-        labels = (Path(configs[0]).stem, Path(configs[1]).stem)
-        if labels[0] == labels[1]:
-            labels = ("A", "B")
-        write_compare_html(report, result, labels=labels, as_of=day)
+    inputs = (mentees, mentors, existing, supervisors, prisons, *configs)
+    with OutputTransaction([out, json_path, report], inputs=inputs):
+        config_a, config_b = (load_config(path) for path in configs)
+        day = _day(as_of) or date.today()
+        c = load_caseload(
+            mentees, mentors, existing, supervisors, prisons, config=config_a,
+            other_configs=(config_b,),
+        )  # fmt: skip
+        a, b = (
+            match(c.mentees, c.mentors, cfg, existing=c.existing, supervisors=c.supervisors,
+                  prisons=c.prisons, as_of=day)
+            for cfg in (config_a, config_b)
+        )  # fmt: skip
+        result = compare(a, b, mentees=c.mentees, mentors=c.mentors)
+        write_changes_csv(out, result)
+        if json_path:
+            write_compare_json(json_path, result)
+        if report:
+            labels = (Path(configs[0]).stem, Path(configs[1]).stem)
+            if labels[0] == labels[1]:
+                labels = ("A", "B")
+            write_compare_html(report, result, labels=labels, as_of=day)
     click.echo(
         f"{len(result.changes)} of {len(a.rows)} mentees change; match rate "
         f"{_rate(result.a.match_rate)} -> {_rate(result.b.match_rate)}"
@@ -433,20 +431,18 @@ def sweep_command(
     scheduler: str | None,
 ) -> None:
     """Run every config of a grid: one row of figures per config."""
-    grid = load_grid(grid_path)
-    c = load_caseload(
-        mentees,
-        mentors,
-        existing,
-        supervisors,
-        prisons,
-        allow_unknown_columns=grid.base.rules.allow_unknown_columns,
-    )
-    day = _day(as_of) or date.today()
-    result = sweep(c, grid, as_of=day, workers=workers, scheduler=scheduler)
-    write_sweep_csv(out, result)
-    if report:
-        write_sweep_html(report, result, as_of=day)
+    inputs = (mentees, mentors, existing, supervisors, prisons, grid_path)
+    with OutputTransaction([out, report], inputs=inputs):
+        grid = load_grid(grid_path)
+        c = load_caseload(
+            mentees, mentors, existing, supervisors, prisons, config=grid.base,
+            other_configs=grid.configs,
+        )  # fmt: skip
+        day = _day(as_of) or date.today()
+        result = sweep(c, grid, as_of=day, workers=workers, scheduler=scheduler)
+        write_sweep_csv(out, result)
+        if report:
+            write_sweep_html(report, result, as_of=day)
     click.echo(f"{len(result.rows)} configs -> {out}")
 
 

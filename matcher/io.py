@@ -232,6 +232,7 @@ def load_caseload(
     prisons: PathLike | None = None,
     *,
     config: Config | None = None,
+    other_configs: Iterable[Config] = (),
     allow_unknown_columns: bool | None = None,
     max_errors: int = MAX_ERRORS,
 ) -> Caseload:
@@ -249,6 +250,9 @@ def load_caseload(
         When given, its ``[limits]`` and ``rules.allow_unknown_columns`` apply, and the
         round is checked as a whole (:func:`matcher.inputs.limits.check_round`), so that
         a caseload this accepts runs through every command with that config.
+    other_configs : iterable of Config
+        Further configs the round will run with (``compare``, ``sweep``); each is checked
+        as ``config`` is, the limits and columns aside.
     allow_unknown_columns : bool, optional
         Overrides the config's ``rules.allow_unknown_columns`` (default False).
 
@@ -277,7 +281,7 @@ def load_caseload(
             limits=limits,
         )
 
-    return _caseload(names, load, max_errors, config)
+    return _caseload(names, load, max_errors, config, tuple(other_configs))
 
 
 def caseload_from_lists(
@@ -331,6 +335,7 @@ def _caseload(
     load: Callable[[str], tuple[Any, ...]],
     max_errors: int,
     config: Config | None,
+    other_configs: tuple[Config, ...] = (),
 ) -> Caseload:
     """Load every given kind (``names`` holds their labels), then cross-check them."""
     loaded: dict[str, tuple[Any, ...]] = {}
@@ -348,13 +353,16 @@ def _caseload(
     if all_errors:
         raise InputError(all_errors, truncated)
     warnings = _cross_check(names, loaded, max_errors)
-    if config is not None:
-        problems = check_round(
+    problems: list[RowError] = []
+    for cfg in (config, *other_configs) if config is not None else other_configs:
+        for p in check_round(
             loaded["mentees"], loaded["mentors"], loaded["existing"], loaded["supervisors"],
-            config, names,
-        )  # fmt: skip
-        if problems:
-            raise InputError(problems)
+            cfg, names,
+        ):  # fmt: skip
+            if p not in problems:
+                problems.append(p)
+    if problems:
+        raise InputError(problems[:max_errors], len(problems) > max_errors)
     for w in warnings:
         log.warning(w)
     return Caseload(**loaded, warnings=tuple(warnings))

@@ -34,6 +34,8 @@ READS = {
     "candidates": ("mentees", "mentors", "prisons"),
     "shortlist": ("mentees", "mentors", "existing", "supervisors"),
     "explain": KINDS,
+    "compare": KINDS,
+    "sweep": KINDS,
 }
 
 
@@ -54,15 +56,30 @@ def _args(command: str, files: dict[str, Path], out: Path, config: Path | None) 
         args += ["--mentee", "E1"]
     for kind in READS[command]:
         args += [f"--{kind}", str(files[kind])]
-    if config is not None:
+    folder = files["mentees"].parent
+    if command == "compare":  # config A is the case's (if any), B the defaults
+        empty = folder / "empty.toml"
+        empty.write_text("")
+        args += ["--config", str(config or empty), "--config", str(empty)]
+    elif command == "sweep":  # the case's config as the grid's base
+        grid = folder / "grid.toml"
+        base = f'base = "{config.name}"\n' if config is not None else ""
+        grid.write_text(base + "[vary.weights]\ngoals = [1.0, 2.0]\n")
+        args += ["--grid", str(grid), "--workers", "1"]
+    elif config is not None:
         args += ["--config", str(config)]
-    if command in ("match", "explain", "candidates"):
+    if command in ("match", "explain", "candidates", "compare", "sweep"):
         args += ["--as-of", "2026-01-05"]
     if command == "match":
         args += ["--out", str(out / "m.csv"), "--json", str(out / "r.json")]
         args += ["--report", str(out / "r.html")]
     if command == "candidates":
         args += ["--out", str(out / "pairs.csv")]
+    if command == "compare":
+        args += ["--out", str(out / "changes.csv"), "--json", str(out / "c.json")]
+        args += ["--report", str(out / "c.html")]
+    if command == "sweep":
+        args += ["--out", str(out / "sweep.csv"), "--report", str(out / "sweep.html")]
     return args
 
 
@@ -110,8 +127,9 @@ def test_corpus_case_is_refused_cleanly(case: dict[str, Any], command: str, tmp_
         files[case["input"]] = files["mentees"].parent / f"{case['input']}{source.suffix}"
         shutil.copyfile(source, files[case["input"]])
     out = tmp_path / "out"
+    args = _args(command, files, out, config)
     before = _snapshot(files["mentees"].parent)
-    result = CliRunner().invoke(main, _args(command, files, out, config))
+    result = CliRunner().invoke(main, args)
     lines = _refused(result, out, before, files["mentees"].parent)
     text = "\n".join(lines)
     for expected in case["expect"]:
