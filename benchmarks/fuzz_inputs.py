@@ -287,6 +287,8 @@ BATCH = 20
 #: Examples that took longer than SLOW seconds: (seconds, what they were).
 SLOW = 10.0
 slow: list[tuple[float, str]] = []
+#: How many examples were refused with a MatcherError, and how many loaded and then ran.
+outcomes = {"refused": 0, "ran": 0}
 
 
 def _with_files(contents: dict[str, bytes], suffix: dict[str, str], toml: str | None) -> None:
@@ -303,8 +305,9 @@ def _with_files(contents: dict[str, bytes], suffix: dict[str, str], toml: str | 
             config_path.write_text(toml, encoding="utf-8", errors="surrogatepass")
         try:
             _run_everything(folder, files, config_path)
+            outcomes["ran"] += 1
         except MatcherError:
-            pass  # refused cleanly: fine (anything else propagates and fails the target)
+            outcomes["refused"] += 1  # refused cleanly (anything else fails the target)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         took = time.monotonic() - start
@@ -396,6 +399,10 @@ def main() -> int:
     print(f"fuzzed for {took:.0f} s from seed {args.seed}")
     for name, n in runs.items():
         print(f"{name}: {n} runs of up to {BATCH} examples, no exception but MatcherError")
+    print(
+        f"file examples: {outcomes['refused']} refused with a clear error, {outcomes['ran']} "
+        "loaded and ran through every command's library path"
+    )
     print(f"{len(slow)} example(s) took over {SLOW:g} s")
     return 0
 
