@@ -22,9 +22,11 @@ from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState, explain_unmatched, limit_phrase, strongest_criteria
-from matcher.io import atomic_writer, load_caseload
-from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.io import atomic_writer, load_caseload, load_proposals
+from matcher.models import Decision, Existing, Mentee, Mentor, Prison, Proposal, Supervisor
 from matcher.registry import CRITERION_NAMES
+from matcher.review import AcceptedPair, plan_review
+from matcher.review_result import Review, build_review, review_dict
 from matcher.solve import SolveResult, solve
 
 __all__ = [
@@ -52,6 +54,7 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "shared_goals",
     "signpost_goals",
     "planned_end",
+    "hours",
     "rank",
     "candidates",
     "priority",
@@ -63,8 +66,10 @@ MATCH_COLUMNS: tuple[str, ...] = (
 class MatchRow:
     """The outcome for one mentee.
 
-    ``status`` is ``matched`` (a new proposal), ``unmatched`` (with ``reason``) or
-    ``existing`` (a running relationship, kept as it is and not matched again).
+    ``status`` is ``matched`` (a new proposal), ``unmatched`` (with ``reason``),
+    ``existing`` (a running relationship, kept as it is and not matched again) or
+    ``accepted`` (a pair accepted in review, kept as it is and not matched again).
+    ``hours`` is the weekly hours the pair takes (none when unmatched).
     """
 
     mentee_id: str
@@ -80,6 +85,7 @@ class MatchRow:
     priority: float | None
     reason: str
     rule: str  # machine-readable reason kind, e.g. "distance", "capacity", "matched"
+    hours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,8 @@ class MatchResult:
     #: order of the candidate and solver arrays.
     to_match: tuple[Mentee, ...] = field(default=(), repr=False, compare=False)
     round_state: RoundState | None = field(default=None, repr=False, compare=False)
+    #: What decisions and ended relationships did to the round (None without either).
+    review: Review | None = None
 
     def row(self, mentee_id: str) -> MatchRow:
         """The row of one mentee."""
@@ -120,6 +128,11 @@ class MatchResult:
     def unmatched(self) -> tuple[MatchRow, ...]:
         """Rows with no proposal, each with its reason."""
         return tuple(r for r in self.rows if r.status == "unmatched")
+
+    @property
+    def accepted(self) -> tuple[MatchRow, ...]:
+        """Rows of pairs accepted in review and kept."""
+        return tuple(r for r in self.rows if r.status == "accepted")
 
 
 def _existing_load(
@@ -144,6 +157,10 @@ def match(
     supervisors: Sequence[Supervisor] = (),
     prisons: Sequence[Prison] = (),
     as_of: date | None = None,
+    decisions: Sequence[Decision] | None = None,
+    previous: Sequence[Proposal] | None = None,
+    *,
+    decisions_source: str = "decisions",
 ) -> MatchResult:
     """Run one matching round and explain it.
 
@@ -155,13 +172,22 @@ def match(
         Weights and rules; default :class:`~matcher.config.Config`.
     existing : sequence of Existing
         Running relationships. They count against capacity, hours and supervisor caps,
-        are never broken, and their mentees are not matched again.
+        are never broken, and their mentees are not matched again. One that has ended
+        by ``as_of`` no longer counts (see :mod:`matcher.relationships`).
     supervisors : sequence of Supervisor
         Caps on the relationships each supervisor oversees.
     prisons : sequence of Prison
         Prison sites (names only; used by the report).
     as_of : date, optional
         The run date; default today.
+    decisions : sequence of Decision, optional
+        A review of earlier proposals: accepted pairs are kept (or dropped, with a
+        warning, when they no longer fit), rejected pairs never proposed again, and the
+        rest re-solved (see :mod:`matcher.review`).
+    previous : sequence of Proposal, optional
+        The previous round's rows (its ``matches.csv``), to say what changed.
+    decisions_source : str
+        The decisions' file name, for messages.
 
     Returns
     -------
@@ -171,11 +197,16 @@ def match(
     config = config or Config()
     as_of = as_of or date.today()
     mentees, mentors = tuple(mentees), tuple(mentors)
+    plan = plan_review(
+        mentees, mentors, existing, decisions or (), supervisors, config, as_of,
+        decisions_source=decisions_source,
+    )  # fmt: skip
     warnings: list[str] = []
-    running = {rel.mentee_id: rel for rel in existing}
-    to_match = tuple(m for m in mentees if m.id not in running)
+    running = {rel.mentee_id: rel for rel in plan.running}
+    to_match = plan.to_match
 
-    seats_used, hours_used = _existing_load(mentors, existing, config)
+    # Running relationships and kept accepted pairs take seats, hours and caps alike.
+    seats_used, hours_used = _existing_load(mentors, plan.load, config)
     cap = np.array([m.capacity for m in mentors], dtype=np.int64)
     max_hours = np.array([m.max_hours for m in mentors], dtype=np.float64)
     for j in np.flatnonzero((seats_used > cap) | (hours_used > max_hours + 1e-9)):
@@ -234,10 +265,13 @@ def match(
         state,
         loads,
     )
+    rows += [_accepted_row(a) for a in plan.accepted]
+    warnings += plan.warnings
     order = sorted(range(len(mentees)), key=lambda i: mentees[i].id)
-    by_id = {r.mentee_id: r for r in rows}
+    by_id = {r.mentee_id: plan.annotate(r) for r in rows}
     ordered = tuple(by_id[mentees[i].id] for i in order)
-    summary = _summary(mentees, mentors, ordered, cands, seats_used, result, len(existing))
+    summary = _summary(mentees, mentors, ordered, cands, seats_used, result, len(plan.running))
+    reviewed = decisions is not None or previous is not None or bool(plan.endings)
     solver_info = {
         "status": result.status,
         "method": result.method,
@@ -265,7 +299,16 @@ def match(
         mentors,
         to_match,
         state,
+        review=build_review(ordered, plan, previous) if reviewed else None,
     )
+
+
+def _accepted_row(a: AcceptedPair) -> MatchRow:
+    return MatchRow(
+        a.mentee_id, a.mentor_id, "accepted", a.score, a.criteria, a.shared_goals,
+        a.signpost_goals, a.planned_end, a.rank, a.candidates, a.priority, a.reason,
+        "accepted", a.hours,
+    )  # fmt: skip
 
 
 def match_files(
@@ -276,8 +319,13 @@ def match_files(
     prisons: str | Path | None = None,
     config: str | Path | Config | None = None,
     as_of: date | None = None,
+    decisions: str | Path | None = None,
+    previous: str | Path | None = None,
 ) -> MatchResult:
     """Load a round's files (and config path), validate them and run :func:`match`.
+
+    ``decisions`` is a coordinator's review of earlier proposals, ``previous`` the
+    earlier ``matches.csv`` to compare with (see :func:`match`).
 
     Raises
     ------
@@ -285,12 +333,15 @@ def match_files(
         Bad input, each problem naming file, row and field.
     """
     cfg = config if isinstance(config, Config) else load_config(config)
+    as_of = as_of or date.today()
     c = load_caseload(
         mentees,
         mentors,
         existing,
         supervisors,
         prisons,
+        decisions=decisions,
+        as_of=as_of,
         allow_unknown_columns=cfg.rules.allow_unknown_columns,
     )
     return match(
@@ -301,6 +352,9 @@ def match_files(
         supervisors=c.supervisors,
         prisons=c.prisons,
         as_of=as_of,
+        decisions=c.decisions if decisions is not None else None,
+        previous=load_proposals(previous) if previous is not None else None,
+        decisions_source=Path(decisions).name if decisions is not None else "decisions",
     )
 
 
@@ -340,6 +394,7 @@ def _rows(
                 None,
                 f"existing relationship with {rel.mentor_id} kept",
                 "existing",
+                config.support_hours.existing if rel.hours is None else rel.hours,
             )
         )
     # Criteria of the chosen pairs only: never materialise them for every pair.
@@ -373,6 +428,7 @@ def _rows(
                     float(priority[i]),
                     reason,
                     "matched",
+                    float(cands.mentee_arrays.support_hours[i]),
                 )
             )
         else:
@@ -449,8 +505,11 @@ def _group_rates(values: Sequence[str], rows: Sequence[MatchRow]) -> dict[str, A
     return out
 
 
+_MATCHED = ("matched", "accepted")
+
+
 def _rate(rows: Sequence[MatchRow]) -> dict[str, Any]:
-    matched = [r for r in rows if r.status == "matched"]
+    matched = [r for r in rows if r.status in _MATCHED]
     scores = [r.score for r in matched if r.score is not None]
     return {
         "n": len(rows),
@@ -471,7 +530,8 @@ def _summary(
 ) -> dict[str, Any]:
     by_id = {m.id: m for m in mentees}
     active = [r for r in rows if r.status != "existing"]
-    matched = [r for r in active if r.status == "matched"]
+    # A pair accepted in review is a match of this round as much as a new proposal.
+    matched = [r for r in active if r.status in _MATCHED]
     scores = np.array([r.score for r in matched], dtype=float)
     new_seats = np.bincount(result.mentor_of[result.mentor_of >= 0], minlength=len(mentors))
     cap = np.array([m.capacity for m in mentors])
@@ -499,6 +559,7 @@ def _summary(
             "mentees": len(mentees),
             "to_match": len(active),
             "matched": len(matched),
+            "accepted": sum(r.status == "accepted" for r in active),
             "unmatched": len(active) - len(matched),
             # Every running relationship is kept; only some have their mentee in this file.
             "existing": n_existing,
@@ -538,6 +599,7 @@ def write_matches_csv(path: str | Path, result: MatchResult) -> None:
                     ";".join(r.shared_goals),
                     ";".join(r.signpost_goals),
                     r.planned_end.isoformat() if r.planned_end else "",
+                    "" if r.hours is None else f"{r.hours:g}",
                     "" if r.rank is None else r.rank,
                     r.candidates,
                     "" if r.priority is None else f"{r.priority:g}",
@@ -556,6 +618,7 @@ def _row_json(r: MatchRow) -> dict[str, Any]:
         "shared_goals": list(r.shared_goals),
         "signpost_goals": list(r.signpost_goals),
         "planned_end": r.planned_end.isoformat() if r.planned_end else None,
+        "hours": r.hours,
         "rank": r.rank,
         "candidates": r.candidates,
         "priority": r.priority,
@@ -573,6 +636,7 @@ def result_dict(result: MatchResult) -> dict[str, Any]:
         "warnings": list(result.warnings),
         "assignments": [_row_json(r) for r in result.rows if r.status != "unmatched"],
         "unmatched": [_row_json(r) for r in result.rows if r.status == "unmatched"],
+        "review": review_dict(result.review) if result.review else None,
         "config": result.config.model_dump(mode="json"),
     }
 
