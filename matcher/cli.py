@@ -19,7 +19,6 @@ from matcher.config import load_config
 from matcher.demo import run_demo
 from matcher.errors import MatcherError, ParameterError
 from matcher.explain import explain_mentee, format_shortlist
-from matcher.generate import generate as generate_caseload
 from matcher.io import load_caseload
 from matcher.match import MatchResult, match_files, write_matches_csv, write_result_json
 from matcher.options import (
@@ -36,6 +35,7 @@ from matcher.options import (
 from matcher.report import write_report
 from matcher.review_result import review_lines
 from matcher.shortlist import shortlist
+from matcher.synth import generate as generate_caseload
 
 __all__ = ["main"]
 
@@ -334,3 +334,7 @@ def demo(out: str) -> None:
     click.echo(_summary_line(result))
     for kind, path in written.items():
         click.echo(f"{kind:>8}: {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -20,11 +20,11 @@ import numpy as np
 from matcher.arrays import existing_load
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
+from matcher.criteria import CRITERION_NAMES
 from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState, explain_unmatched, limit_phrase, strongest_criteria
 from matcher.io import atomic_writer, load_caseload, load_proposals
 from matcher.models import Decision, Existing, Mentee, Mentor, Prison, Proposal, Supervisor
-from matcher.registry import CRITERION_NAMES
 from matcher.review import AcceptedPair, plan_review
 from matcher.review_result import Review, build_review, review_dict
 from matcher.solve import SolveResult, solve

@@ -34,11 +34,11 @@ import numpy as np
 from matcher.arrays import MenteeArrays, existing_load
 from matcher.candidates import RULES, find_candidates, rule_cascade
 from matcher.config import Config
+from matcher.criteria import CRITERION_NAMES
 from matcher.decisions import accepted_pairs, check_decisions, rejected_pairs
 from matcher.errors import InputError
 from matcher.io import MAX_ERRORS
 from matcher.models import Decision, Existing, Mentee, Mentor, Supervisor
-from matcher.registry import CRITERION_NAMES
 from matcher.relationships import Ending, split_relationships
 
 __all__ = ["AcceptedPair", "DroppedPair", "ReviewPlan", "plan_review"]
