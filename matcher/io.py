@@ -134,6 +134,8 @@ def _describe(err: Any, field_name: str | None) -> str:
         return f"must be a finite number{got}"
     if kind == "too_short":
         return "must not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters{got}"
     if kind in ("date_parsing", "date_type", "date_from_datetime_parsing", "value_error"):
         msg = str(err.get("msg", "")).removeprefix("Value error, ")
         if kind != "value_error":

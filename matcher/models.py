@@ -243,13 +243,12 @@ class Existing(Record):
             raise ValueError(f"must not be before start_date {start.isoformat()}")
         return value
 
-    @field_validator("end_reason")
-    @classmethod
-    def _reason_needs_date(cls, value: str | None, info: ValidationInfo) -> str | None:
+    @model_validator(mode="after")
+    def _reason_needs_date(self) -> Existing:
         # A reason without a date leaves it unclear whether the relationship has ended.
-        if value is not None and "end_date" in info.data and info.data["end_date"] is None:
-            raise ValueError("needs an end_date")
-        return value
+        if self.end_reason is not None and self.end_date is None:
+            raise ValueError("end_reason needs an end_date")
+        return self
 
 
 class Decision(Record):
