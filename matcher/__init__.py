@@ -8,30 +8,37 @@ optimal assignment (``solve``) → explained result (``match``, ``explain``, ``r
 __version__ = "0.1.0"
 
 from matcher.candidates import Candidates, find_candidates
+from matcher.commit import Commit, commit_round
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
 from matcher.explain import explain_mentee
 from matcher.io import (
     Caseload,
     load_caseload,
+    load_decisions,
     load_existing,
     load_mentees,
     load_mentors,
     load_prisons,
+    load_proposals,
     load_supervisors,
 )
 from matcher.match import MatchResult, MatchRow, match
-from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.models import Decision, Existing, Mentee, Mentor, Prison, Proposal, Supervisor
+from matcher.review_result import Review
 from matcher.shortlist import Shortlist, shortlist
 from matcher.solve import SolveResult, solve
 from matcher.synth import generate as generate_caseload
 
 __all__ = [
     "Candidates",
+    "Commit",
     "MatchResult",
     "MatchRow",
     "Shortlist",
+    "Review",
     "SolveResult",
+    "commit_round",
     "explain_mentee",
     "find_candidates",
     "generate_caseload",
@@ -41,6 +48,7 @@ __all__ = [
     "Caseload",
     "Config",
     "ConfigError",
+    "Decision",
     "Existing",
     "InputError",
     "MatcherError",
@@ -48,12 +56,15 @@ __all__ = [
     "Mentor",
     "ParameterError",
     "Prison",
+    "Proposal",
     "Supervisor",
     "load_caseload",
     "load_config",
+    "load_decisions",
     "load_existing",
     "load_mentees",
     "load_mentors",
     "load_prisons",
+    "load_proposals",
     "load_supervisors",
 ]
