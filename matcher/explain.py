@@ -277,7 +277,7 @@ def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
         )
     row = result.row(mentee_id)
     lines = []
-    if row.status == "existing":
+    if row.status in ("existing", "accepted"):  # kept as they are: nothing was compared
         return f"{mentee_id}: {row.reason}; not matched again.\n"
     if row.status == "matched":
         lines.append(

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 
 from matcher.candidates import RULES, find_candidates
 from matcher.config import Config
+from matcher.explain import explain_mentee
 from matcher.match import match
 from matcher.models import Decision, Existing, Proposal, Supervisor
 from matcher.review_result import ChangeKind
@@ -146,7 +147,8 @@ def test_decisions_hold_and_the_rest_is_optimal(case: ReviewedRound) -> None:
     assert best is not None
     got = [rows[e.id] for e in rest if rows[e.id].status == "matched"]
     assert sum(r.priority or 0.0 for r in got) == best[0]
-    assert sum(round((r.score or 0.0) * 10_000) for r in got) == round(best[1] * 10_000)
+    total = sum(round(score[(r.mentee_id, r.mentor_id or "")] * 10_000) for r in got)
+    assert total == round(best[1] * 10_000)
 
 
 def test_rejected_pair_never_comes_back_and_accepted_one_is_kept() -> None:
@@ -238,3 +240,9 @@ def test_changes_against_previous_proposals() -> None:
 def test_no_review_without_decisions_or_endings() -> None:
     result = match([make_mentee("E1")], [make_mentor("M1")], as_of=AS_OF)
     assert result.review is None
+
+
+def test_explain_an_accepted_pair() -> None:
+    decisions = [Decision(mentee_id="E1", mentor_id="M1", decision="accept")]
+    result = match([make_mentee("E1")], [make_mentor("M1")], as_of=AS_OF, decisions=decisions)
+    assert explain_mentee(result, "E1").startswith("E1: accepted in review; kept (rank 1 of 1")
