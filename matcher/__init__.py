@@ -2,16 +2,16 @@
 
 The pipeline runs one way: validated records (``models``, ``io``) → arrays and
 sparse candidate pairs with scores (``arrays``, ``criteria``, ``candidates``) →
-optimal assignment (``solve``) → explained result (``match``, ``explain``, ``report``).
+optimal assignment (``assignment``) → reasons (``explain``) → one result value (``round``) →
+report, text explanations and files (``report``, ``round.writers``).
 """
 
-__version__ = "0.1.0"
-
+from matcher._version import __version__ as __version__
+from matcher.assignment import SolveMethod, SolveResult, SolveStatus, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.commit import Commit, commit_round
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
-from matcher.explain import explain_mentee
 from matcher.io import (
     Caseload,
     load_caseload,
@@ -23,11 +23,20 @@ from matcher.io import (
     load_proposals,
     load_supervisors,
 )
-from matcher.match import MatchResult, MatchRow, match
 from matcher.models import Decision, Existing, Mentee, Mentor, Prison, Proposal, Supervisor
-from matcher.review_result import Review
+from matcher.report import explain_mentee
+from matcher.round import (
+    MatchResult,
+    MatchRow,
+    MatchStatus,
+    Review,
+    SolverInfo,
+    Summary,
+    TopCandidate,
+    load_result,
+    match,
+)
 from matcher.shortlist import Shortlist, shortlist
-from matcher.solve import SolveResult, solve
 from matcher.synth import generate as generate_caseload
 
 __all__ = [
@@ -35,9 +44,15 @@ __all__ = [
     "Commit",
     "MatchResult",
     "MatchRow",
+    "MatchStatus",
     "Shortlist",
     "Review",
+    "SolveMethod",
     "SolveResult",
+    "SolveStatus",
+    "SolverInfo",
+    "Summary",
+    "TopCandidate",
     "commit_round",
     "explain_mentee",
     "find_candidates",
@@ -66,5 +81,6 @@ __all__ = [
     "load_mentors",
     "load_prisons",
     "load_proposals",
+    "load_result",
     "load_supervisors",
 ]

@@ -12,8 +12,8 @@ from matcher.cli import main
 from matcher.decisions import check_decisions
 from matcher.errors import InputError
 from matcher.io import load_caseload, load_decisions, write_records
-from matcher.match import match
 from matcher.models import Decision, Existing
+from matcher.round import match
 from tests.factories import AS_OF, make_mentee, make_mentor
 
 HEADER = "mentee_id,mentor_id,decision,note\n"

@@ -14,9 +14,9 @@ from matcher.cli import main
 from matcher.config import config_from_dict
 from matcher.errors import InputError
 from matcher.io import load_caseload, write_records
-from matcher.match import match, result_dict
 from matcher.models import Existing
 from matcher.relationships import EndingKind, split_relationships
+from matcher.round import match, result_dict
 from tests.factories import AS_OF, make_mentee, make_mentor
 
 DAY = timedelta(days=1)
@@ -67,7 +67,7 @@ def test_ended_relationship_frees_the_seat_and_its_mentee_is_matched_again() -> 
     assert e1.reason.startswith(f"relationship with M2 ended {(AS_OF - DAY).isoformat()}; not ")
     assert e1.priority == 2.0  # community 1 + ended early 1
     assert result.row("E2").mentor_id == "M2"
-    assert result.summary["counts"]["existing"] == 1
+    assert result.summary.counts.existing == 1
     review = result.review
     assert review is not None and [e.mentee_id for e in review.ended] == ["E1"]
     assert review.ended[0].early and review.ended[0].rematched

@@ -11,15 +11,14 @@ or end reason ever reaches a review.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from matcher.models import Proposal
 from matcher.relationships import Ending, EndingKind
-from matcher.review import DroppedPair, ReviewPlan
+from matcher.round.plan import DroppedPair, ReviewPlan
 
 __all__ = [
     "Change",
@@ -27,8 +26,6 @@ __all__ = [
     "Review",
     "build_review",
     "change_words",
-    "review_dict",
-    "review_from_dict",
     "review_lines",
 ]
 
@@ -43,7 +40,7 @@ class ChangeKind(StrEnum):
     NEW_MATCH = "new_match"  # no mentor before, one now
     LOST = "lost"  # a mentor before, none now
     STILL_UNMATCHED = "still_unmatched"
-    NOW_EXISTING = "now_existing"  # now a running relationship
+    NOW_EXISTING = "now_existing"  # now a running relationship, with another mentor
     NEW_MENTEE = "new_mentee"  # not in the previous proposals
     LEFT = "left"  # in the previous proposals, not in this round
 
@@ -133,8 +130,8 @@ def _against_previous(
         elif r.mentee_id in dropped:
             kind = ChangeKind.DROPPED
         elif r.status == "existing":
-            same = p.status == "existing" and p.mentor_id == r.mentor_id
-            kind = ChangeKind.SAME if same else ChangeKind.NOW_EXISTING
+            # Proposed (or accepted) before and committed since: the same pair.
+            kind = ChangeKind.SAME if p.mentor_id == r.mentor_id else ChangeKind.NOW_EXISTING
         elif r.mentor_id is not None:
             kind = (
                 ChangeKind.NEW_MATCH
@@ -189,7 +186,7 @@ def build_review(
     rows : sequence of rows
         The round's rows (``mentee_id``, ``mentor_id``, ``status``), one per mentee.
     plan : ReviewPlan
-        What :func:`matcher.review.plan_review` did before the round was solved.
+        What :func:`matcher.round.plan.plan_review` did before the round was solved.
     previous : sequence of Proposal, optional
         The rows of the previous round's ``matches.csv``. Without them, outcomes are
         compared for the mentees with decisions only.
@@ -217,88 +214,6 @@ def build_review(
         compared_with=against,
         change_counts={k: n for k, n in counts.items() if n},
         changes=tuple(listed),
-    )
-
-
-def _day(d: date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
-def review_dict(review: Review) -> dict[str, Any]:
-    """The JSON-ready form of a review (``result.json``'s ``review``)."""
-    return {
-        "decisions": review.decisions,
-        "accepted": review.accepted,
-        "accepted_dropped": [
-            {"mentee_id": d.mentee_id, "mentor_id": d.mentor_id, "rule": d.rule, "reason": d.reason}
-            for d in review.dropped
-        ],
-        "already_running": [{"mentee_id": e, "mentor_id": m} for e, m in review.already_running],
-        "rejected": review.rejected,
-        "resolved": review.resolved,
-        "endings": [
-            {
-                "mentee_id": e.mentee_id,
-                "mentor_id": e.mentor_id,
-                "kind": str(e.kind),
-                "end_date": _day(e.end_date),
-                "planned_end": _day(e.planned_end),
-                "early": e.early,
-                "rematched": e.rematched,
-            }
-            for e in review.endings
-        ],
-        "compared_with": review.compared_with,
-        "change_counts": {str(k): n for k, n in review.change_counts.items()},
-        "changes": [
-            {
-                "mentee_id": c.mentee_id,
-                "before": list(c.before),
-                "after": c.after,
-                "status": c.status,
-                "kind": str(c.kind),
-            }
-            for c in review.changes
-        ],
-    }
-
-
-def _date(text: Any) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def review_from_dict(data: Mapping[str, Any]) -> Review:
-    """Read back :func:`review_dict`'s form (a saved ``result.json``)."""
-    return Review(
-        decisions=int(data["decisions"]),
-        accepted=int(data["accepted"]),
-        dropped=tuple(
-            DroppedPair(d["mentee_id"], d["mentor_id"], d["rule"], d["reason"])
-            for d in data["accepted_dropped"]
-        ),
-        already_running=tuple((d["mentee_id"], d["mentor_id"]) for d in data["already_running"]),
-        rejected=int(data["rejected"]),
-        resolved=int(data["resolved"]),
-        endings=tuple(
-            Ending(
-                e["mentee_id"],
-                e["mentor_id"],
-                EndingKind(e["kind"]),
-                _date(e["end_date"]),
-                _date(e["planned_end"]),
-                bool(e["early"]),
-                bool(e["rematched"]),
-            )
-            for e in data["endings"]
-        ),
-        compared_with=data["compared_with"],
-        change_counts={ChangeKind(k): int(n) for k, n in data["change_counts"].items()},
-        changes=tuple(
-            Change(
-                c["mentee_id"], tuple(c["before"]), c["after"], c["status"], ChangeKind(c["kind"])
-            )
-            for c in data["changes"]
-        ),
     )
 
 

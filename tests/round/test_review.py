@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
 
 from matcher.candidates import RULES, find_candidates
 from matcher.config import Config
-from matcher.explain import explain_mentee
-from matcher.match import match
 from matcher.models import Decision, Existing, Proposal, Supervisor
-from matcher.review_result import ChangeKind
+from matcher.report import explain_mentee
+from matcher.round import ChangeKind, MatchResult, load_result, match, write_result_json
 from tests.factories import AS_OF, make_mentee, make_mentor
 from tests.reference import Instance, plain_cp_sat
 from tests.strategies import ReviewedRound, reviewed_rounds
@@ -40,7 +40,7 @@ def test_decisions_hold_and_the_rest_is_optimal(case: ReviewedRound) -> None:
         case.mentees, case.mentors, config, existing=case.existing,
         supervisors=case.supervisors, as_of=case.as_of, decisions=case.decisions,
     )  # fmt: skip
-    assert result.review is not None and result.solver["status"] == "optimal"
+    assert result.review is not None and result.solver.status == "optimal"
     rows = {r.mentee_id: r for r in result.rows}
     assert sorted(rows) == sorted(e.id for e in case.mentees) == [r.mentee_id for r in result.rows]
     mentors = {m.id: m for m in case.mentors}
@@ -164,7 +164,7 @@ def test_rejected_pair_never_comes_back_and_accepted_one_is_kept() -> None:
     assert again.row("E2").status == "accepted" and again.row("E2").mentor_id == "M2"
     assert again.row("E1").status == "unmatched"  # its only other mentor is taken
     assert again.row("E1").reason.startswith("rejected in review: M1; ")
-    assert again.summary["counts"]["accepted"] == 1 and again.summary["counts"]["matched"] == 1
+    assert again.summary.counts.accepted == 1 and again.summary.counts.matched == 1
     assert "secret words" not in repr(again.review) + "".join(r.reason for r in again.rows)
 
 
@@ -246,3 +246,44 @@ def test_explain_an_accepted_pair() -> None:
     decisions = [Decision(mentee_id="E1", mentor_id="M1", decision="accept")]
     result = match([make_mentee("E1")], [make_mentor("M1")], as_of=AS_OF, decisions=decisions)
     assert explain_mentee(result, "E1").startswith("E1: accepted in review; kept (rank 1 of 1")
+
+
+def _reviewed_round() -> MatchResult:
+    """Kept, dropped and rejected pairs, an ended relationship and one past its planned end."""
+    mentees = [make_mentee("E1"), make_mentee("E2"), make_mentee("E3", lat=51.6)]
+    mentors = [make_mentor("M1", capacity=1), make_mentor("M2", capacity=2, lat=51.6)]
+    existing = [
+        Existing(mentee_id="E3", mentor_id="M1", end_date=AS_OF, end_reason="private words"),
+        Existing(mentee_id="X1", mentor_id="M2", planned_end=AS_OF),
+    ]
+    decisions = [
+        Decision(mentee_id="E1", mentor_id="M1", decision="accept", note="a private note"),
+        Decision(mentee_id="E2", mentor_id="M1", decision="accept"),
+        Decision(mentee_id="E2", mentor_id="M2", decision="reject"),
+    ]
+    previous = [Proposal(mentee_id="E2", mentor_id="M1", status="matched")]
+    return match(
+        mentees, mentors, existing=existing, as_of=AS_OF, decisions=decisions, previous=previous
+    )
+
+
+def test_review_reads_back_from_result_json(tmp_path: Path) -> None:
+    result = _reviewed_round()
+    assert result.review is not None and result.review.endings and result.review.dropped
+    write_result_json(tmp_path / "r.json", result)
+    assert load_result(tmp_path / "r.json") == result
+    text = (tmp_path / "r.json").read_text()
+    assert "private" not in text  # neither notes nor end reasons reach an output
+    assert '"status": "accepted"' in text and '"hours": 2.0' in text
+
+
+def test_full_mentor_names_the_accepted_pairs() -> None:
+    result = _reviewed_round()
+    e2 = result.row("E2")  # M1 holds E1's accepted pair; M2 was rejected
+    assert e2.status == "unmatched"
+    assert "accepted pair E2-M1 dropped: M1 has no place left (1 of 1 taken)" in e2.reason
+    assert e2.reason.endswith("best candidate M1 is full with existing relationships and pairs "
+                              "accepted in review")  # fmt: skip
+    e3 = result.row("E3")  # its relationship with M1 ended: M1 is not proposed again anyway
+    assert e3.reason.startswith("relationship with M1 ended 2026-01-05; not proposed again")
+    assert e3.mentor_id == "M2"
