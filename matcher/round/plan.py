@@ -27,6 +27,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -140,20 +141,27 @@ class ReviewPlan:
             )
         return tuple(out)
 
+    @cached_property
+    def _notes(self) -> dict[str, list[str]]:
+        """Per mentee, what the review did to them, in words (built once per round)."""
+        notes: dict[str, list[str]] = {}
+        for d in self.dropped:
+            notes.setdefault(d.mentee_id, []).append(d.reason)
+        for e in self.endings:
+            if e.rematched:
+                again = e.mentor_id in self.ended_excluded.get(e.mentee_id, ())
+                notes.setdefault(e.mentee_id, []).append(
+                    f"relationship with {e.mentor_id} "
+                    + (f"ended {e.end_date.isoformat()}" if e.end_date else "past its planned end")
+                    + ("; not proposed again" if again else "")
+                )
+        for mentee_id, mentors in self.rejected.items():
+            notes.setdefault(mentee_id, []).append(f"rejected in review: {', '.join(mentors)}")
+        return notes
+
     def annotate(self, row: _R) -> _R:
         """A result row with what the review did to its mentee put first in its reason."""
-        mentee_id = row.mentee_id
-        notes = [d.reason for d in self.dropped if d.mentee_id == mentee_id]
-        again = self.ended_excluded.get(mentee_id, ())
-        notes += [
-            f"relationship with {e.mentor_id} "
-            + (f"ended {e.end_date.isoformat()}" if e.end_date else "past its planned end")
-            + ("; not proposed again" if e.mentor_id in again else "")
-            for e in self.endings
-            if e.mentee_id == mentee_id and e.rematched
-        ]
-        if mentee_id in self.rejected:
-            notes.append(f"rejected in review: {', '.join(self.rejected[mentee_id])}")
+        notes = self._notes.get(row.mentee_id)
         if not notes:
             return row
         return dataclasses.replace(row, reason="; ".join([*notes, row.reason]))  # type: ignore[type-var]
