@@ -120,10 +120,11 @@ def _summary_line(result: MatchResult) -> str:
     rate = result.summary.match_rate
     mean = result.summary.mean_score
     s = result.solver
-    accepted = f" ({c.accepted} accepted in review)" if result.review is not None else ""
+    accepted = f"{c.accepted} accepted in review" if result.review is not None else ""
+    within = "; ".join(p for p in (f"{rate:.1%}" if rate is not None else "", accepted) if p)
     text = (
-        f"matched {c.matched} of {c.to_match} mentees{accepted}"
-        + (f" ({rate:.1%})" if rate is not None else "")
+        f"matched {c.matched} of {c.to_match} mentees"
+        + (f" ({within})" if within else "")
         + (f", mean score {mean:.3f}" if mean is not None else "")
         + f"; {c.existing} existing kept; solver {s.status}"
     )
