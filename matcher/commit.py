@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from matcher.decisions import check_decisions
 from matcher.errors import InputError, ParameterError, RowError
@@ -60,6 +61,56 @@ class Commit:
     def past_planned_end(self) -> tuple[Ending, ...]:
         """Ended at their planned end with no end date recorded: close them definitively."""
         return tuple(e for e in self.endings if e.kind is EndingKind.PAST_PLANNED_END)
+
+
+class _Names(NamedTuple):
+    decisions: str
+    matches: str
+
+
+def _new_relationship(
+    row: int, d: Decision, found: tuple[int, Proposal] | None, as_of: date, names: _Names
+) -> Existing | RowError:
+    """The relationship an accepted pair starts, or why the matches file does not allow it."""
+    if found is None:
+        why = f"names mentee {d.mentee_id}, who is not in {names.matches}"
+        return RowError(names.decisions, row, d.mentee_id, "mentee_id", why)
+    at, p = found
+    if p.status not in ("accepted", "matched") or p.mentor_id != d.mentor_id:
+        why = (
+            f"accepts {d.mentor_id}, but {names.matches} has {d.mentee_id} {_state(p)}; run "
+            "match with these decisions first"
+        )
+        return RowError(names.decisions, row, d.mentee_id, "mentor_id", why)
+    if p.planned_end is not None and p.planned_end <= as_of:
+        why = f"{p.planned_end.isoformat()} has come by the commit date {as_of.isoformat()}"
+        return RowError(names.matches, at, d.mentee_id, "planned_end", why)
+    return Existing(
+        mentee_id=d.mentee_id,
+        mentor_id=d.mentor_id,
+        hours=p.hours,
+        start_date=as_of,
+        planned_end=p.planned_end,
+    )
+
+
+def _not_accepted(
+    proposals: Sequence[Proposal], decisions: Sequence[Decision], names: _Names
+) -> list[RowError]:
+    """Rows ``accepted`` in the matches file that the decisions do not accept."""
+    accepted = {(d.mentee_id, d.mentor_id) for d in decisions if d.decision == "accept"}
+    return [
+        RowError(
+            names.matches,
+            row,
+            p.mentee_id,
+            "status",
+            f"is accepted, but {names.decisions} does not accept {p.mentee_id}-{p.mentor_id}; "
+            "use the decisions the round was run with",
+        )
+        for row, p in enumerate(proposals, start=1)
+        if p.status == "accepted" and (p.mentee_id, p.mentor_id) not in accepted
+    ]
 
 
 def _state(p: Proposal) -> str:
@@ -117,74 +168,23 @@ def commit_round(
     )
     if errors:
         raise InputError(errors[:MAX_ERRORS], len(errors) > MAX_ERRORS)
+    names = _Names(decisions_source, matches_source)
     by_mentee = {p.mentee_id: (row, p) for row, p in enumerate(proposals, start=1)}
     running = {r.mentee_id: r.mentor_id for r in rels.running}
-    accepted = {(d.mentee_id, d.mentor_id) for d in decisions if d.decision == "accept"}
     added: list[Existing] = []
     already = 0
     for row, d in enumerate(decisions, start=1):
         if d.decision != "accept":
             continue
-        found = by_mentee.get(d.mentee_id)
-        if found is None:
-            errors.append(
-                RowError(
-                    decisions_source,
-                    row,
-                    d.mentee_id,
-                    "mentee_id",
-                    f"names mentee {d.mentee_id}, who is not in {matches_source}",
-                )
-            )
-            continue
-        p = found[1]
         if running.get(d.mentee_id) == d.mentor_id:
             already += 1
             continue
-        if p.status not in ("accepted", "matched") or p.mentor_id != d.mentor_id:
-            errors.append(
-                RowError(
-                    decisions_source,
-                    row,
-                    d.mentee_id,
-                    "mentor_id",
-                    f"accepts {d.mentor_id}, but {matches_source} has {d.mentee_id} "
-                    f"{_state(p)}; run match with these decisions first",
-                )
-            )
-            continue
-        if p.planned_end is not None and p.planned_end <= as_of:
-            errors.append(
-                RowError(
-                    matches_source,
-                    found[0],
-                    d.mentee_id,
-                    "planned_end",
-                    f"{p.planned_end.isoformat()} has come by the commit date {as_of.isoformat()}",
-                )
-            )
-            continue
-        added.append(
-            Existing(
-                mentee_id=d.mentee_id,
-                mentor_id=d.mentor_id,
-                hours=p.hours,
-                start_date=as_of,
-                planned_end=p.planned_end,
-            )
-        )
-    for row, p in enumerate(proposals, start=1):
-        if p.status == "accepted" and (p.mentee_id, p.mentor_id) not in accepted:
-            errors.append(
-                RowError(
-                    matches_source,
-                    row,
-                    p.mentee_id,
-                    "status",
-                    f"is accepted, but {decisions_source} does not accept {p.mentee_id}-"
-                    f"{p.mentor_id}; use the decisions the round was run with",
-                )
-            )
+        new = _new_relationship(row, d, by_mentee.get(d.mentee_id), as_of, names)
+        if isinstance(new, RowError):
+            errors.append(new)
+        else:
+            added.append(new)
+    errors += _not_accepted(proposals, decisions, names)
     if errors:
         raise InputError(errors[:MAX_ERRORS], len(errors) > MAX_ERRORS)
     added.sort(key=lambda r: r.mentee_id)

@@ -22,7 +22,7 @@ from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState
 from matcher.io import load_caseload, load_proposals
 from matcher.models import Decision, Existing, Mentee, Mentor, Prison, Proposal, Supervisor
-from matcher.round.plan import plan_review
+from matcher.round.plan import ReviewPlan, plan_review
 from matcher.round.result import KeptRelationship, MatchResult, SolverInfo
 from matcher.round.review import build_review
 from matcher.round.rows import accepted_row, existing_row, round_rows
@@ -71,6 +71,15 @@ def _loads(
             f"({sup_used[g]} of {sup_cap[g]}); their mentors take no one new"
         )
     return Loads(seats_used, hours_used, group, sup_used, sup_cap), warnings
+
+
+def _with_accepted(loads: Loads, plan: ReviewPlan, mentors: Sequence[Mentor]) -> Loads:
+    """The loads, told which seats are accepted pairs (so a full mentor's phrase names them)."""
+    if not plan.accepted:
+        return loads
+    index = {m.id: j for j, m in enumerate(mentors)}
+    taken = np.bincount([index[a.mentor_id] for a in plan.accepted], minlength=len(mentors))
+    return dataclasses.replace(loads, accepted=taken.astype(np.int64))
 
 
 def _solver_info(result: SolveResult, pruned: bool) -> SolverInfo:
@@ -159,10 +168,7 @@ def match(
     # Running relationships and kept accepted pairs take seats, hours and caps alike.
     loads, warnings = _loads(mentors, plan.load, supervisors, config)
     warnings += plan.warnings
-    if plan.accepted:  # so that a full mentor's phrase names the accepted pairs
-        index = {m.id: j for j, m in enumerate(mentors)}
-        taken = np.bincount([index[a.mentor_id] for a in plan.accepted], minlength=len(mentors))
-        loads = dataclasses.replace(loads, accepted=taken.astype(np.int64))
+    loads = _with_accepted(loads, plan, mentors)
     cap = np.array([m.capacity for m in mentors], dtype=np.int64)
     max_hours = np.array([m.max_hours for m in mentors], dtype=np.float64)
 
