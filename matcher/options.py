@@ -80,7 +80,6 @@ def caseload_options(func: F) -> F:
             existing_option,
             supervisors_option,
             prisons_option,
-            decisions_option,
         ]
     ):
         func = option(func)
@@ -95,7 +94,6 @@ def optional_caseload_options(func: F) -> F:
         existing_option,
         supervisors_option,
         prisons_option,
-        decisions_option,
     ]
     for option in reversed(optional):
         func = option(func)

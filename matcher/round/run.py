@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from matcher.arrays import existing_load
 from matcher.assignment import SolveResult, solve
-from matcher.candidates import find_candidates
+from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState
@@ -103,6 +103,35 @@ def _used(loads: Loads, mentor_of: npt.NDArray[np.int64], n_mentors: int) -> npt
     return loads.seats + np.bincount(mentor_of[mentor_of >= 0], minlength=n_mentors)
 
 
+def _given_candidates(
+    cands: Candidates,
+    to_match: tuple[Mentee, ...],
+    mentors: tuple[Mentor, ...],
+    config: Config,
+    as_of: date,
+) -> Candidates:
+    """Check that pairs given to :func:`match` are this round's."""
+    me, mo = cands.mentee_arrays, cands.mentor_arrays
+    same = (
+        cands.config == config
+        and me.as_of == as_of
+        and me.ids.tolist() == [m.id for m in to_match]
+        and mo.ids.tolist() == [m.id for m in mentors]
+        # A review excludes rejected and ended pairs and lifts some priorities: the pairs
+        # must be those of the mentees as the review left them.
+        and me.exclude == tuple(m.exclude_mentors for m in to_match)
+        and all(
+            me.priority[i] == m.priority for i, m in enumerate(to_match) if m.priority is not None
+        )
+    )
+    if not same:
+        raise ParameterError(
+            "The 'candidates' parameter of match must hold the pairs of this round's mentees "
+            "to match and mentors, with its config and as_of, got other pairs instead"
+        )
+    return cands
+
+
 def match(
     mentees: Sequence[Mentee],
     mentors: Sequence[Mentor],
@@ -116,6 +145,7 @@ def match(
     previous: Sequence[Proposal] | None = None,
     *,
     decisions_source: str = "decisions",
+    candidates: Candidates | None = None,
 ) -> MatchResult:
     """Run one matching round and explain it.
 
@@ -146,6 +176,13 @@ def match(
         The previous round's rows (its ``matches.csv``), to say what changed.
     decisions_source : str
         The decisions' file name, for messages.
+    candidates : Candidates, optional
+        The round's pairs when already found: those of the mentees the round solves
+        (:attr:`~matcher.round.plan.ReviewPlan.to_match`: no running relationship, no
+        accepted pair kept, rejected and ended pairs excluded), in input order, with every
+        mentor, scored with ``config`` as of ``as_of`` (as
+        :func:`~matcher.candidates.find_candidates` gives them, or
+        :mod:`matcher.tuning`'s rescoring). ``None`` (default) finds them.
 
     Returns
     -------
@@ -173,7 +210,12 @@ def match(
     max_hours = np.array([m.max_hours for m in mentors], dtype=np.float64)
 
     prune = config.solver.max_candidates_per_mentee
-    cands = find_candidates(to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None)
+    if candidates is None:
+        cands = find_candidates(
+            to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None
+        )
+    else:
+        cands = _given_candidates(candidates, to_match, mentors, config, as_of)
     ma = cands.mentee_arrays
     solved = solve(
         cands.mentee,

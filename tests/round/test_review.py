@@ -6,13 +6,17 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 
 from matcher.candidates import RULES, find_candidates
 from matcher.config import Config
+from matcher.errors import ParameterError
+from matcher.io import Caseload
 from matcher.models import Decision, Existing, Proposal, Supervisor
 from matcher.report import explain_mentee
 from matcher.round import ChangeKind, MatchResult, load_result, match, write_result_json
+from matcher.tuning import grid_from_dict, sweep
 from tests.factories import AS_OF, make_mentee, make_mentor
 from tests.reference import Instance, plain_cp_sat
 from tests.strategies import ReviewedRound, reviewed_rounds
@@ -287,3 +291,23 @@ def test_full_mentor_names_the_accepted_pairs() -> None:
     e3 = result.row("E3")  # its relationship with M1 ended: M1 is not proposed again anyway
     assert e3.reason.startswith("relationship with M1 ended 2026-01-05; not proposed again")
     assert e3.mentor_id == "M2"
+
+
+def test_given_candidates_must_be_those_the_review_left() -> None:
+    mentees, mentors = [make_mentee("E1")], [make_mentor("M1"), make_mentor("M2")]
+    decisions = [Decision(mentee_id="E1", mentor_id="M1", decision="reject")]
+    stale = find_candidates(mentees, mentors, Config(), as_of=AS_OF)  # M1 still a candidate
+    with pytest.raises(ParameterError, match="The 'candidates' parameter of match must hold"):
+        match(mentees, mentors, as_of=AS_OF, decisions=decisions, candidates=stale)
+
+
+def test_a_sweep_sees_relationships_end() -> None:
+    mentees = [make_mentee("E1"), make_mentee("E2")]
+    mentors = [make_mentor("M1", capacity=1)]
+    ended = Existing(mentee_id="E1", mentor_id="M1", end_date=AS_OF)  # E1 back, M1 free
+    caseload = Caseload(tuple(mentees), tuple(mentors), existing=(ended,))
+    grid = grid_from_dict({"vary": {"weights": {"goals": [1.0, 2.0]}}})
+    rows = sweep(caseload, grid, as_of=AS_OF, workers=1).rows
+    alone = match(mentees, mentors, existing=[ended], as_of=AS_OF, explain_top=0)
+    assert alone.row("E2").mentor_id == "M1"  # E1 lifted but never with M1 again
+    assert [(r.figures.to_match, r.figures.matched) for r in rows] == [(2, 1), (2, 1)]
