@@ -15,8 +15,16 @@ from matcher.errors import ParameterError
 from matcher.io import Caseload
 from matcher.models import Decision, Existing, Proposal, Supervisor
 from matcher.report import explain_mentee
-from matcher.round import ChangeKind, MatchResult, load_result, match, write_result_json
+from matcher.round import (
+    ChangeKind,
+    MatchResult,
+    MatchStatus,
+    load_result,
+    match,
+    write_result_json,
+)
 from matcher.tuning import grid_from_dict, sweep
+from matcher.vocab import ROW_STATUSES
 from tests.factories import AS_OF, make_mentee, make_mentor
 from tests.reference import Instance, plain_cp_sat
 from tests.strategies import ReviewedRound, reviewed_rounds
@@ -311,3 +319,7 @@ def test_a_sweep_sees_relationships_end() -> None:
     alone = match(mentees, mentors, existing=[ended], as_of=AS_OF, explain_top=0)
     assert alone.row("E2").mentor_id == "M1"  # E1 lifted but never with M1 again
     assert [(r.figures.to_match, r.figures.matched) for r in rows] == [(2, 1), (2, 1)]
+
+
+def test_an_earlier_matches_file_reads_every_row_status() -> None:
+    assert set(ROW_STATUSES) == {s.value for s in MatchStatus}
