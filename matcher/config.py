@@ -155,6 +155,9 @@ class PriorityConfig(_Section):
     release_window_days: int = Field(
         90, ge=0, le=3650, description="days before release in which a match is urgent"
     )
+    ended_early: _Priority = Field(
+        1.0, description="added to the priority of a mentee whose relationship ended early"
+    )
 
 
 class ObjectiveConfig(_Section):

@@ -13,12 +13,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from matcher.config import Config, LimitsConfig
+from matcher.decisions import check_decisions
 from matcher.errors import InputError, RowError
 from matcher.inputs.csv_rows import csv_rows
 from matcher.inputs.files import UnreadableFile, read_text
@@ -27,14 +29,17 @@ from matcher.inputs.limits import check_round
 from matcher.inputs.messages import Collector, row_errors, row_id
 from matcher.models import (
     MODELS,
+    Decision,
     Existing,
     Mentee,
     Mentor,
     Prison,
+    Proposal,
     Record,
     Supervisor,
 )
 from matcher.outputs import PathLike, atomic_writer, format_cell, write_records
+from matcher.relationships import has_ended, running_on
 
 __all__ = [
     "MAX_ERRORS",
@@ -44,10 +49,12 @@ __all__ = [
     "caseload_from_lists",
     "format_cell",
     "load_caseload",
+    "load_decisions",
     "load_existing",
     "load_mentees",
     "load_mentors",
     "load_prisons",
+    "load_proposals",
     "load_records",
     "load_supervisors",
     "records_from_list",
@@ -157,7 +164,7 @@ def _validated(rows: _Rows, model: type[R], file: str, errors: Collector) -> tup
         except RecursionError:  # parsed JSON nested deeper than validation can follow
             errors.add(RowError(file, row_no, rid, None, "is nested too deeply", line))
             continue
-        key = getattr(rec, id_field) if id_field else None
+        key = getattr(rec, id_field) if id_field and model.UNIQUE_ID else None
         if key is not None:
             if key in first_row:
                 errors.add(
@@ -202,6 +209,20 @@ def load_prisons(path: PathLike, **kwargs: Any) -> tuple[Prison, ...]:
     return load_records(path, Prison, **kwargs)
 
 
+def load_decisions(path: PathLike, **kwargs: Any) -> tuple[Decision, ...]:
+    """Load a coordinator's decisions from CSV or JSON; see :func:`load_records`.
+
+    Only each row is checked here; :func:`matcher.decisions.check_decisions` checks the
+    rows against each other and against a round (``load_caseload`` does both).
+    """
+    return load_records(path, Decision, **kwargs)
+
+
+def load_proposals(path: PathLike, **kwargs: Any) -> tuple[Proposal, ...]:
+    """Read back an earlier round's ``matches.csv`` (its other columns are ignored)."""
+    return load_records(path, Proposal, **{"allow_unknown_columns": True, **kwargs})
+
+
 @dataclass(frozen=True)
 class Caseload:
     """Everything one matching round reads, validated and cross-checked.
@@ -217,6 +238,7 @@ class Caseload:
     existing: tuple[Existing, ...] = ()
     supervisors: tuple[Supervisor, ...] = ()
     prisons: tuple[Prison, ...] = ()
+    decisions: tuple[Decision, ...] = ()
     warnings: tuple[str, ...] = field(default=())
 
     def counts(self) -> dict[str, int]:
@@ -231,6 +253,8 @@ def load_caseload(
     supervisors: PathLike | None = None,
     prisons: PathLike | None = None,
     *,
+    decisions: PathLike | None = None,
+    as_of: date | None = None,
     config: Config | None = None,
     other_configs: Iterable[Config] = (),
     allow_unknown_columns: bool | None = None,
@@ -240,9 +264,11 @@ def load_caseload(
 
     Errors in several files are reported together. References checked: an existing
     relationship's mentor must be in the mentors file and a mentee may have only one;
-    a mentor's supervisor must be in the supervisors file when one is given. Exclusions
+    a mentor's supervisor must be in the supervisors file when one is given; decisions
+    must name known mentees and mentors, without contradicting each other. Exclusions
     naming unknown mentors and prison codes missing from a given prisons file are
-    warnings.
+    warnings. A relationship that has ended by ``as_of`` (default today) may name a
+    mentor no longer in the mentors file.
 
     Parameters
     ----------
@@ -267,6 +293,7 @@ def load_caseload(
         "existing": existing,
         "supervisors": supervisors,
         "prisons": prisons,
+        "decisions": decisions,
     }
     names = {k: Path(p).name for k, p in paths.items() if p is not None}
     allow = _allow_unknown(config, allow_unknown_columns)
@@ -281,12 +308,13 @@ def load_caseload(
             limits=limits,
         )
 
-    return _caseload(names, load, max_errors, config, tuple(other_configs))
+    return _caseload(names, load, max_errors, as_of, config, tuple(other_configs))
 
 
 def caseload_from_lists(
     data: Mapping[str, Any],
     *,
+    as_of: date | None = None,
     config: Config | None = None,
     allow_unknown_columns: bool | None = None,
     max_errors: int = MAX_ERRORS,
@@ -296,10 +324,10 @@ def caseload_from_lists(
     Parameters
     ----------
     data : mapping of str to list
-        ``mentees`` and ``mentors`` (required), ``existing``, ``supervisors`` and
-        ``prisons`` (a missing or ``None`` entry counts as a file not given). Messages
-        name each list by its key, e.g. ``mentees row 3 (id E002): gender ...``.
-    config, allow_unknown_columns
+        ``mentees`` and ``mentors`` (required), ``existing``, ``supervisors``, ``prisons``
+        and ``decisions`` (a missing or ``None`` entry counts as a file not given).
+        Messages name each list by its key, e.g. ``mentees row 3 (id E002): gender ...``.
+    as_of, config, allow_unknown_columns
         As for :func:`load_caseload`.
 
     Raises
@@ -321,7 +349,7 @@ def caseload_from_lists(
             limits=limits,
         )
 
-    return _caseload(names, load, max_errors, config)
+    return _caseload(names, load, max_errors, as_of, config)
 
 
 def _allow_unknown(config: Config | None, allow: bool | None) -> bool:
@@ -334,6 +362,7 @@ def _caseload(
     names: dict[str, str],
     load: Callable[[str], tuple[Any, ...]],
     max_errors: int,
+    as_of: date | None,
     config: Config | None,
     other_configs: tuple[Config, ...] = (),
 ) -> Caseload:
@@ -352,7 +381,7 @@ def _caseload(
             truncated |= exc.truncated
     if all_errors:
         raise InputError(all_errors, truncated)
-    warnings = _cross_check(names, loaded, max_errors)
+    warnings = _cross_check(names, loaded, max_errors, as_of or date.today())
     problems: list[RowError] = []
     for cfg in (config, *other_configs) if config is not None else other_configs:
         for p in check_round(
@@ -368,13 +397,15 @@ def _caseload(
     return Caseload(**loaded, warnings=tuple(warnings))
 
 
-def _cross_check(name: dict[str, str], loaded: dict[str, tuple[Any, ...]], limit: int) -> list[str]:
+def _cross_check(
+    name: dict[str, str], loaded: dict[str, tuple[Any, ...]], limit: int, as_of: date
+) -> list[str]:
     errors = Collector(limit)
     warnings: list[str] = []
     mentor_ids = {m.id for m in loaded["mentors"]}
     seen_mentee: dict[str, int] = {}
     for row, rel in enumerate(loaded["existing"], start=1):
-        if rel.mentor_id not in mentor_ids:
+        if rel.mentor_id not in mentor_ids and not has_ended(rel, as_of):
             errors.add(
                 RowError(
                     name["existing"],
@@ -408,6 +439,18 @@ def _cross_check(name: dict[str, str], loaded: dict[str, tuple[Any, ...]], limit
                         f"names {m.supervisor}, who is not in {name['supervisors']}",
                     )
                 )
+    if "decisions" in name:
+        for e in check_decisions(
+            loaded["decisions"],
+            loaded["mentees"],
+            loaded["mentors"],
+            running_on(loaded["existing"], as_of),
+            source=name["decisions"],
+            mentees_source=name["mentees"],
+            mentors_source=name["mentors"],
+            existing_source=name.get("existing", "existing"),
+        ):
+            errors.add(e)
     errors.raise_if_any()
     for row, e in enumerate(loaded["mentees"], start=1):
         unknown = [x for x in e.exclude_mentors if x not in mentor_ids]

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable
 from datetime import date
+from functools import partial
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -27,6 +28,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -34,12 +37,14 @@ from matcher.vocab import (
     ContactFrequency,
     ContactMode,
     Custody,
+    DecisionKind,
     Ethnicity,
     Gender,
     Goal,
     MenteeGenderRequirement,
     MentorGenderWish,
     Risk,
+    RowStatus,
     Slot,
     Strength,
 )
@@ -47,6 +52,7 @@ from matcher.vocab import (
 __all__ = [
     "DATE_MAX",
     "DATE_MIN",
+    "END_DATE_MAX",
     "FORMULA_START",
     "ID_PATTERN",
     "MAX_CAPACITY",
@@ -57,10 +63,12 @@ __all__ = [
     "MODELS",
     "NO_DATE_PLACEHOLDER",
     "SENSITIVE_FIELDS",
+    "Decision",
     "Existing",
     "Mentee",
     "Mentor",
     "Prison",
+    "Proposal",
     "Record",
     "Supervisor",
     "field_reference",
@@ -77,6 +85,8 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 #: Dates the engine carries: planned ends (up to 120 months later) stay valid dates.
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(2199, 12, 31)
+#: Latest planned end (or end): the latest start plus the longest relationship (120 months).
+END_DATE_MAX = date(2209, 12, 31)
 #: Read as "no date" wherever a date is optional (case systems export it for "none").
 NO_DATE_PLACEHOLDER = date(9999, 12, 31)
 #: Hours in a week: the most any weekly-hours value can be.
@@ -91,9 +101,19 @@ MAX_TRAVEL_KM = 40_000.0
 #: First characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
-# Special-category (or offence-related) fields: their values never appear in messages or logs.
+# Special-category (or offence-related) fields, and free text that may hold such data (end
+# reasons, coordinators' notes): their values never appear in messages or logs.
 SENSITIVE_FIELDS: frozenset[str] = frozenset(
-    {"ethnicity", "faith", "ethnicity_match", "faith_match", "risk", "lived_experience"}
+    {
+        "ethnicity",
+        "faith",
+        "ethnicity_match",
+        "faith_match",
+        "risk",
+        "lived_experience",
+        "end_reason",
+        "note",
+    }
 )
 
 
@@ -111,7 +131,7 @@ def _split_list(value: Any) -> Any:
     return value
 
 
-def _iso_date(value: Any) -> Any:
+def _iso_date(value: Any, latest: date = DATE_MAX) -> Any:
     # Pydantic alone would accept timestamps and compact forms; the contract says YYYY-MM-DD.
     if isinstance(value, str):
         text = value.strip()
@@ -124,9 +144,9 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, date):
         if value == NO_DATE_PLACEHOLDER:
             return None
-        if not DATE_MIN <= value <= DATE_MAX:
+        if not DATE_MIN <= value <= latest:
             raise ValueError(
-                f"must be between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()} "
+                f"must be between {DATE_MIN.isoformat()} and {latest.isoformat()} "
                 f"(leave it empty, or write {NO_DATE_PLACEHOLDER.isoformat()}, for no date)"
             )
     return value
@@ -181,6 +201,12 @@ def _plain_text(value: str) -> str:
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Token = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
 OptDate = Annotated[date | None, BeforeValidator(_iso_date)]
+#: An end the engine computes (a start, at the latest DATE_MAX, plus up to 120 months).
+OptEndDate = Annotated[
+    date | None,
+    BeforeValidator(partial(_iso_date, latest=END_DATE_MAX)),
+    Field(json_schema_extra={"latest": END_DATE_MAX.isoformat()}),
+]
 Lat = Annotated[float, BeforeValidator(_number), Field(ge=-90, le=90)]
 Lon = Annotated[float, BeforeValidator(_number), Field(ge=-180, le=180)]
 Bool = Annotated[bool, BeforeValidator(_strict_bool)]
@@ -216,6 +242,8 @@ class Record(BaseModel):
     LIST_FIELDS: ClassVar[frozenset[str]] = frozenset()
     #: The field that identifies a row in error messages.
     ID_FIELD: ClassVar[str | None] = "id"
+    #: Whether two rows of a file may not share the ``ID_FIELD`` value.
+    UNIQUE_ID: ClassVar[bool] = True
 
 
 class Mentee(Record):
@@ -347,8 +375,69 @@ class Existing(Record):
     hours: Hours | None = Field(
         None, description="weekly hours it takes (default: config `support_hours.existing`)"
     )
+    start_date: OptDate = Field(None, description="when it started (optional)")
+    planned_end: OptEndDate = Field(
+        None,
+        description="its planned end; once reached it ends and is listed for a definitive ending",
+    )
+    end_date: OptEndDate = Field(
+        None, description="when it ended or will end; from that date it no longer counts"
+    )
+    end_reason: str | None = Field(
+        None, max_length=500, description="why it ended (free text, never logged or shown)"
+    )
 
     ID_FIELD: ClassVar[str | None] = "mentee_id"
+
+    @field_validator("planned_end", "end_date")
+    @classmethod
+    def _not_before_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("start_date")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"must not be before start_date {start.isoformat()}")
+        return value
+
+    @model_validator(mode="after")
+    def _reason_needs_date(self) -> Existing:
+        # A reason without a date leaves it unclear whether the relationship has ended.
+        if self.end_reason is not None and self.end_date is None:
+            raise ValueError("end_reason needs an end_date")
+        return self
+
+
+class Decision(Record):
+    """A coordinator's review of one proposed pair: accept it or reject it."""
+
+    mentee_id: Id = Field(description="the mentee's id; must be in the mentees file")
+    mentor_id: Id = Field(description="the mentor's id; must be in the mentors file")
+    decision: DecisionKind = Field(
+        description="`accept`: keep the pair; `reject`: never propose it again"
+    )
+    note: str | None = Field(
+        None, max_length=1000, description="the coordinator's note (free text, never logged)"
+    )
+
+    ID_FIELD: ClassVar[str | None] = "mentee_id"
+    UNIQUE_ID: ClassVar[bool] = False  # a mentee may have several decisions
+
+
+class Proposal(Record):
+    """One row of an earlier round's ``matches.csv``, read back (other columns ignored)."""
+
+    mentee_id: Id = Field(description="the mentee's id")
+    mentor_id: Id | None = Field(None, description="the mentor proposed, accepted or running")
+    status: RowStatus = Field(description="the row's status in that round")
+    planned_end: OptEndDate = Field(None, description="the pair's planned end")
+    hours: Hours | None = Field(None, description="weekly hours the pair takes")
+
+    ID_FIELD: ClassVar[str | None] = "mentee_id"
+
+    @model_validator(mode="after")
+    def _mentor_given(self) -> Proposal:
+        if (self.status == "unmatched") != (self.mentor_id is None):
+            want = "empty" if self.status == "unmatched" else "given"
+            raise ValueError(f"mentor_id must be {want} when status is '{self.status}'")
+        return self
 
 
 class Supervisor(Record):
@@ -378,12 +467,15 @@ MODELS: dict[str, type[Record]] = {
     "existing": Existing,
     "supervisors": Supervisor,
     "prisons": Prison,
+    "decisions": Decision,
 }
 
 
 def _schema_text(prop: dict[str, Any], defs: dict[str, Any]) -> str:
     if "$ref" in prop:
         prop = defs[prop["$ref"].split("/")[-1]]
+    if "latest" in prop:  # a computed end: its own latest date
+        return f"date {DATE_MIN.isoformat()} … {prop['latest']}"
     if "anyOf" in prop:
         parts = [p for p in prop["anyOf"] if p.get("type") != "null"]
         return _schema_text(parts[0], defs) if parts else "empty"

@@ -26,7 +26,8 @@ BAD = Path(__file__).parent / "data" / "bad"
 CASES: list[dict[str, Any]] = tomllib.loads((BAD / "cases.toml").read_text(encoding="utf-8"))[
     "case"
 ]
-KINDS = ("mentees", "mentors", "existing", "supervisors", "prisons")
+CASELOAD = ("mentees", "mentors", "existing", "supervisors", "prisons")
+KINDS = (*CASELOAD, "decisions")
 # The inputs each command reads (besides --config).
 READS = {
     "validate": KINDS,
@@ -34,8 +35,8 @@ READS = {
     "candidates": ("mentees", "mentors", "prisons"),
     "shortlist": ("mentees", "mentors", "existing", "supervisors"),
     "explain": KINDS,
-    "compare": KINDS,
-    "sweep": KINDS,
+    "compare": CASELOAD,
+    "sweep": CASELOAD,
 }
 
 

@@ -76,6 +76,8 @@ def round_magnitudes(
         values.append(pr.community)
     if "custody" in defaulted:
         values += [pr.custody, pr.release_window]
+    if pr.ended_early > 0 and existing:  # a mentee whose relationship ended early
+        values += [v + pr.ended_early for v in values]
     pres = _priority_resolution(values, res)
     p_max = round(max(values) * pres)
     seats: dict[str, int] = {}

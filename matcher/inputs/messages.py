@@ -113,6 +113,8 @@ def describe(err: Any, field_name: str | None) -> str:
         return f"must be a finite number{got}"
     if kind == "too_short":
         return "must not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters{got}"
     if kind == "too_long":
         limit = ctx.get("max_length")
         unit = "items" if isinstance(err.get("input"), list | tuple) else "characters"

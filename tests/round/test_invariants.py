@@ -3,14 +3,17 @@
 Each check is written here from the data contract (SPEC §3-4), independently of the
 engine: capacity, weekly hours and supervisor caps hold with running relationships
 counted; every hard rule holds for every proposed pair; running relationships are kept;
-every mentee appears exactly once; the order of the input rows changes nothing; and
-adding a mentor never lowers the optimum.
+every mentee appears exactly once; the order of the input rows (decisions and ended
+relationships included) changes nothing; and adding a mentor never lowers the optimum.
+What decisions promise (accepted pairs kept or dropped plainly, rejected ones never
+proposed) is checked in ``tests/round/test_review.py`` on the same kind of rounds.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import given, settings
@@ -21,7 +24,7 @@ from matcher.models import Mentee, Mentor
 from matcher.round import MatchResult, match
 from matcher.vocab import risk_level
 from tests.factories import AS_OF
-from tests.strategies import rounds
+from tests.strategies import ReviewedRound, reviewed_rounds, rounds
 
 _SETTINGS = settings(max_examples=40)
 
@@ -164,3 +167,26 @@ def test_adding_a_mentor_never_lowers_the_optimum(
     extra = extra.model_copy(update={"id": "MNEW", "supervisor": None})
     bigger = {**case, "mentors": [*case["mentors"], extra]}
     assert _lexicographic(_run(bigger), bigger) >= _lexicographic(base, case)
+
+
+@_SETTINGS
+@given(reviewed_rounds(), st.randoms(use_true_random=False))
+def test_reordering_rows_changes_nothing_with_decisions_and_endings(
+    case: ReviewedRound, rnd: random.Random
+) -> None:
+    def run(c: ReviewedRound) -> MatchResult:
+        return match(
+            c.mentees, c.mentors, Config(), existing=c.existing, supervisors=c.supervisors,
+            as_of=c.as_of, decisions=c.decisions,
+        )  # fmt: skip
+
+    base = run(case)
+    lists = [list(x) for x in (case.mentees, case.mentors, case.existing, case.decisions)]
+    for x in lists:
+        rnd.shuffle(x)
+    mentees, mentors, existing, decisions = lists
+    again = run(replace(case, mentees=mentees, mentors=mentors, existing=existing,
+                        decisions=decisions))  # fmt: skip
+    assert again.rows == base.rows
+    assert again.review == base.review
+    assert again.warnings == base.warnings
