@@ -274,9 +274,10 @@ def plan_review(
     rejected = rejected_pairs(decisions)
     free = [e for e in endings if e.rematched and e.mentee_id not in running]
     early = {e.mentee_id for e in free if e.early}
-    ended: dict[str, tuple[str, ...]] = {
-        e.mentee_id: (e.mentor_id,) for e in free if accepted.get(e.mentee_id) != e.mentor_id
-    }
+    ended: dict[str, tuple[str, ...]] = {}
+    for e in free:  # a mentee may have ended with more than one mentor: exclude each
+        if accepted.get(e.mentee_id) != e.mentor_id:
+            ended[e.mentee_id] = (*ended.get(e.mentee_id, ()), e.mentor_id)
     excluded = {
         m: rejected.get(m, ()) + ended.get(m, ()) for m in sorted(set(rejected) | set(ended))
     }

@@ -321,6 +321,17 @@ def test_a_sweep_sees_relationships_end() -> None:
     assert [(r.figures.to_match, r.figures.matched) for r in rows] == [(2, 1), (2, 1)]
 
 
+def test_every_ended_mentor_of_a_mentee_is_excluded() -> None:
+    # Two relationships of E1 have ended (the library takes any list of relationships):
+    # neither mentor is proposed again, not only the last one read.
+    ended = [Existing(mentee_id="E1", mentor_id=m, end_date=AS_OF) for m in ("M1", "M2")]
+    mentors = [make_mentor("M1"), make_mentor("M2")]
+    result = match([make_mentee("E1")], mentors, existing=ended, as_of=AS_OF)
+    assert result.row("E1").status == "unmatched"
+    assert "relationship with M1 ended" in result.row("E1").reason
+    assert "relationship with M2 ended" in result.row("E1").reason
+
+
 def test_a_sweep_may_vary_the_ended_early_lift() -> None:
     # E1's relationship ended early: each config lifts E1 by its own ended_early, so
     # each config's round has its own priorities on the same pairs (once a crash).
