@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from matcher.arrays import existing_load
 from matcher.assignment import SolveResult, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
@@ -32,7 +31,7 @@ from matcher.models import (
     Proposal,
     Supervisor,
 )
-from matcher.round.plan import ReviewPlan, plan_review
+from matcher.round.plan import ReviewPlan, plan_review, running_loads
 from matcher.round.result import KeptRelationship, MatchResult, SolverInfo
 from matcher.round.review import build_review
 from matcher.round.rows import accepted_row, existing_row, round_rows
@@ -51,15 +50,8 @@ def _loads(
     config: Config,
 ) -> tuple[Loads, list[str]]:
     """What running relationships take, and a warning for each limit they already break."""
-    known = {m.id for m in mentors}
-    for rel in existing:
-        if rel.mentor_id not in known:
-            raise ParameterError(
-                f"The 'existing' parameter of match must name mentors in 'mentors', "
-                f"got mentor {rel.mentor_id!r} instead"
-            )
-    seats32, hours_used = existing_load(existing, mentors, config)
-    seats_used = seats32.astype(np.int64)
+    loads = running_loads(mentors, existing, supervisors, config)
+    seats_used, hours_used = loads.seats, loads.hours
     warnings: list[str] = []
     cap = np.array([m.capacity for m in mentors], dtype=np.int64)
     max_hours = np.array([m.max_hours for m in mentors], dtype=np.float64)
@@ -69,18 +61,13 @@ def _loads(
             f"({seats_used[j]} of {cap[j]} mentees, {hours_used[j]:g} of {max_hours[j]:g} h); "
             "takes no one new"
         )
-    sup_index = {s.id: g for g, s in enumerate(supervisors)}
-    group = np.array([sup_index.get(m.supervisor or "", -1) for m in mentors], dtype=np.int64)
-    sup_used = np.bincount(
-        group[group >= 0], weights=seats_used[group >= 0], minlength=len(supervisors)
-    ).astype(np.int64)
-    sup_cap = np.array([s.capacity for s in supervisors], dtype=np.int64)
+    sup_used, sup_cap = loads.sup_used, loads.sup_cap
     for g in np.flatnonzero(sup_used > sup_cap).tolist():
         warnings.append(
             f"supervisor {supervisors[g].id}: existing relationships exceed the cap "
             f"({sup_used[g]} of {sup_cap[g]}); their mentors take no one new"
         )
-    return Loads(seats_used, hours_used, group, sup_used, sup_cap), warnings
+    return loads, warnings
 
 
 def _with_accepted(loads: Loads, plan: ReviewPlan, mentors: Sequence[Mentor]) -> Loads:
