@@ -143,6 +143,7 @@ def match(
     *,
     decisions_source: str = "decisions",
     candidates: Candidates | None = None,
+    reasons: bool = True,
 ) -> MatchResult:
     """Run one matching round and explain it.
 
@@ -180,6 +181,11 @@ def match(
         mentor, scored with ``config`` as of ``as_of`` (as
         :func:`~matcher.candidates.find_candidates` gives them, or
         :mod:`matcher.tuning`'s rescoring). ``None`` (default) finds them.
+    reasons : bool
+        False skips the per-mentee reasons of the mentees matched in this round: their
+        rows carry an empty reason and an unmatched one the rule ``unexplained``. For
+        callers that read only outcomes, counts and scores (a sweep); every output of the
+        CLI keeps the default.
 
     Returns
     -------
@@ -246,7 +252,7 @@ def match(
     )
 
     state = RoundState.of(cands, solved, to_match, mentors, loads)
-    by_id = {r.mentee_id: plan.annotate(r) for r in round_rows(state, explain_top)}
+    by_id = {r.mentee_id: plan.annotate(r) for r in round_rows(state, explain_top, reasons)}
     by_id.update((m.id, existing_row(running[m.id], config)) for m in mentees if m.id in running)
     by_id.update((a.mentee_id, accepted_row(a)) for a in plan.accepted)
     rows = tuple(by_id[m.id] for m in sorted(mentees, key=lambda m: m.id))

@@ -61,7 +61,7 @@ class SweepRound:
         return match(
             self.mentees, self.mentors, config, existing=self.existing,
             supervisors=self.supervisors, prisons=self.prisons, as_of=self.as_of,
-            explain_top=0, candidates=self.pool(config).candidates_for(config),
+            explain_top=0, reasons=False, candidates=self.pool(config).candidates_for(config),
         )  # fmt: skip
 
 
