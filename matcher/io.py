@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +39,7 @@ __all__ = [
     "MAX_ERRORS",
     "Caseload",
     "atomic_writer",
+    "caseload_from_lists",
     "format_cell",
     "load_caseload",
     "load_existing",
@@ -47,6 +48,7 @@ __all__ = [
     "load_prisons",
     "load_records",
     "load_supervisors",
+    "records_from_list",
     "write_records",
 ]
 
@@ -246,6 +248,12 @@ def _json_rows(
     except json.JSONDecodeError as exc:
         errors.add(RowError(file, None, None, None, f"is not valid JSON (line {exc.lineno})"))
         return
+    yield from _list_rows(data, model, file, errors, allow_unknown)
+
+
+def _list_rows(
+    data: Any, model: type[Record], file: str, errors: _Collector, allow_unknown: bool
+) -> Iterator[tuple[int, dict[str, Any]]]:
     if not isinstance(data, list):
         errors.add(RowError(file, None, None, None, "must hold a JSON list of objects"))
         return
@@ -302,10 +310,41 @@ def load_records(
     errors.raise_if_any()
     assert text is not None
     parse = _csv_rows if suffix == ".csv" else _json_rows
+    rows = parse(text, model, file, errors, allow_unknown_columns)
+    return _validated(rows, model, file, errors)
+
+
+def records_from_list(
+    items: Any,
+    model: type[R],
+    *,
+    file: str,
+    allow_unknown_columns: bool = False,
+    max_errors: int = MAX_ERRORS,
+) -> tuple[R, ...]:
+    """Validate records given as parsed JSON (a list of objects), exactly as a JSON file's.
+
+    For callers that hold the data already, such as the HTTP service: the checks and the
+    messages are those of :func:`load_records`, with ``file`` naming the source and row
+    ``n`` the list's ``n``-th item (1-based, as rows of a JSON file are counted).
+
+    Raises
+    ------
+    InputError
+        With every problem found (up to ``max_errors``), each naming file, row and field.
+    """
+    errors = _Collector(max_errors)
+    rows = _list_rows(items, model, file, errors, allow_unknown_columns)
+    return _validated(rows, model, file, errors)
+
+
+def _validated(
+    rows: Iterable[tuple[int, dict[str, Any]]], model: type[R], file: str, errors: _Collector
+) -> tuple[R, ...]:
     records: list[R] = []
     first_row: dict[str, int] = {}
     id_field = model.ID_FIELD
-    for row_no, raw in parse(text, model, file, errors, allow_unknown_columns):
+    for row_no, raw in rows:
         raw_id = raw.get(id_field) if id_field else None
         row_id = raw_id if isinstance(raw_id, str) and 0 < len(raw_id) <= 64 else None
         try:
@@ -408,38 +447,83 @@ def load_caseload(
         "supervisors": supervisors,
         "prisons": prisons,
     }
+    names = {k: Path(p).name for k, p in paths.items() if p is not None}
+
+    def load(kind: str) -> tuple[Any, ...]:
+        return load_records(
+            paths[kind],  # type: ignore[arg-type]
+            MODELS[kind],
+            allow_unknown_columns=allow_unknown_columns,
+            max_errors=max_errors,
+        )
+
+    return _caseload(names, load, max_errors)
+
+
+def caseload_from_lists(
+    data: Mapping[str, Any],
+    *,
+    allow_unknown_columns: bool = False,
+    max_errors: int = MAX_ERRORS,
+) -> Caseload:
+    """Validate a round given as parsed JSON lists, exactly as :func:`load_caseload` would.
+
+    Parameters
+    ----------
+    data : mapping of str to list
+        ``mentees`` and ``mentors`` (required), ``existing``, ``supervisors`` and
+        ``prisons`` (a missing or ``None`` entry counts as a file not given). Messages
+        name each list by its key, e.g. ``mentees row 3 (id E002): gender ...``.
+
+    Raises
+    ------
+    InputError
+        Every problem found, across all lists.
+    """
+    names = {k: k for k in MODELS if k in ("mentees", "mentors") or data.get(k) is not None}
+
+    def load(kind: str) -> tuple[Any, ...]:
+        return records_from_list(
+            data.get(kind),
+            MODELS[kind],
+            file=kind,
+            allow_unknown_columns=allow_unknown_columns,
+            max_errors=max_errors,
+        )
+
+    return _caseload(names, load, max_errors)
+
+
+def _caseload(
+    names: dict[str, str], load: Callable[[str], tuple[Any, ...]], max_errors: int
+) -> Caseload:
+    """Load every given kind (``names`` holds their labels), then cross-check them."""
     loaded: dict[str, tuple[Any, ...]] = {}
     all_errors: list[RowError] = []
     truncated = False
-    for kind, p in paths.items():
-        if p is None:
+    for kind in MODELS:
+        if kind not in names:
             loaded[kind] = ()
             continue
         try:
-            loaded[kind] = load_records(
-                p,
-                MODELS[kind],
-                allow_unknown_columns=allow_unknown_columns,
-                max_errors=max_errors,
-            )
+            loaded[kind] = load(kind)
         except InputError as exc:
             all_errors += exc.errors
             truncated |= exc.truncated
     if all_errors:
         raise InputError(all_errors, truncated)
-    warnings = _cross_check(paths, loaded, max_errors)
+    warnings = _cross_check(names, loaded, max_errors)
     for w in warnings:
         log.warning(w)
     return Caseload(**loaded, warnings=tuple(warnings))
 
 
 def _cross_check(
-    paths: dict[str, PathLike | None], loaded: dict[str, tuple[Any, ...]], limit: int
+    name: dict[str, str], loaded: dict[str, tuple[Any, ...]], limit: int
 ) -> list[str]:
     errors = _Collector(limit)
     warnings: list[str] = []
     mentor_ids = {m.id for m in loaded["mentors"]}
-    name = {k: Path(p).name for k, p in paths.items() if p is not None}
     seen_mentee: dict[str, int] = {}
     for row, rel in enumerate(loaded["existing"], start=1):
         if rel.mentor_id not in mentor_ids:
@@ -463,7 +547,7 @@ def _cross_check(
                 )
             )
         seen_mentee.setdefault(rel.mentee_id, row)
-    if paths["supervisors"] is not None:
+    if "supervisors" in name:
         sup_ids = {s.id for s in loaded["supervisors"]}
         for row, m in enumerate(loaded["mentors"], start=1):
             if m.supervisor is not None and m.supervisor not in sup_ids:
@@ -484,7 +568,7 @@ def _cross_check(
                 f"{name['mentees']} row {row} (id {e.id}): exclude_mentors names "
                 f"{', '.join(unknown)}, not in {name['mentors']} (ignored)"
             )
-    if paths["prisons"] is not None:
+    if "prisons" in name:
         codes = {p.code for p in loaded["prisons"]}
         missing = sorted(
             {e.prison for e in loaded["mentees"] if e.prison and e.prison not in codes}
