@@ -32,6 +32,7 @@ from matcher.options import (
     supervisors_option,
 )
 from matcher.report import write_report
+from matcher.service.cli import add_service_commands
 from matcher.shortlist import shortlist
 
 __all__ = ["main"]
@@ -272,3 +273,10 @@ def demo(out: str) -> None:
     click.echo(_summary_line(result))
     for kind, path in written.items():
         click.echo(f"{kind:>8}: {path}")
+
+
+# The service's commands; the service extra is imported only when one runs.
+add_service_commands(main)
+
+if __name__ == "__main__":
+    main()
