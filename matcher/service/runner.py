@@ -190,10 +190,14 @@ class Runner:
                     self.store.fail(round_id, message[1])
                     return
         except (EOFError, OSError):
+            worker.stop()  # the next round starts a fresh worker
             if round_id in self._cancelled or self._stopping:
                 log.info("round %s stopped", round_id)
                 return
-            code = worker.process.poll()
+            try:
+                code: int | None = worker.process.wait(5)
+            except subprocess.TimeoutExpired:
+                code = None
             log.error("round %s: worker process ended (exit code %s)", round_id, code)
             self.store.fail(
                 round_id,
