@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+import traceback
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -85,7 +86,12 @@ def _responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         413: "the body is over the size limit",
         422: "bad input: every problem, named as the CLI names it",
     }
-    return {c: {"model": ErrorBody, "description": text[c]} for c in codes}
+    # Content given outright (not ``model``), so that it stays JSON on the HTML route too.
+    schema = {"$ref": "#/components/schemas/ErrorBody"}
+    return {
+        c: {"description": text[c], "content": {"application/json": {"schema": schema}}}
+        for c in codes
+    }
 
 
 def _key(request: Request, creds: HTTPAuthorizationCredentials | None) -> KeyInfo:
@@ -137,6 +143,25 @@ async def _json_body(request: Request) -> Any:
     except (UnicodeDecodeError, RecursionError):
         problem = RowError("body", None, None, None, "is not valid JSON (UTF-8, not too deep)")
     raise InputError([problem])
+
+
+def _guarded(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``fn``, with an unexpected error turned into a 500 that says only its type: its
+    text (and uvicorn's traceback) could hold the posted values."""
+
+    def call(arg: Any) -> Any:
+        try:
+            return fn(arg)
+        except MatcherError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - logged by type and code location only
+            where = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("internal error %s in %s\n%s", type(exc).__name__, fn.__name__, where)
+            raise HTTPException(
+                500, f"internal error ({type(exc).__name__}); see the service log"
+            ) from None
+
+    return call
 
 
 def _info(store: Store, view: RoundView) -> RoundInfo:
@@ -220,10 +245,12 @@ def _routes(app: FastAPI) -> None:
     async def create_round(request: Request, key: Coordinator) -> JSONResponse:
         """Queue a matching round; it runs in the background (coordinators)."""
         body = await _json_body(request)
-        inputs = await run_in_threadpool(engine.parse_round, body)
+        inputs = await run_in_threadpool(_guarded(engine.parse_round), body)
         return _queue(request, inputs, key)
 
-    @app.get("/v1/rounds", response_model=RoundList, responses=_responses(401), tags=["rounds"])
+    @app.get(
+        "/v1/rounds", response_model=RoundList, responses=_responses(401, 422), tags=["rounds"]
+    )
     def list_rounds(
         request: Request, key: Reader, limit: Annotated[int, Query(ge=1, le=500)] = 50
     ) -> RoundList:
@@ -234,7 +261,7 @@ def _routes(app: FastAPI) -> None:
     @app.get(
         "/v1/rounds/{round_id}",
         response_model=RoundInfo,
-        responses=_responses(401, 404),
+        responses=_responses(401, 404, 422),
         tags=["rounds"],
     )
     def get_round(request: Request, round_id: str, key: Reader) -> RoundInfo:
@@ -245,7 +272,7 @@ def _routes(app: FastAPI) -> None:
         "/v1/rounds/{round_id}/matches",
         response_model=Matches,
         responses={
-            **_responses(401, 404, 409),
+            **_responses(401, 404, 409, 422),
             200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
         },
         tags=["rounds"],
@@ -267,7 +294,10 @@ def _routes(app: FastAPI) -> None:
     @app.get(
         "/v1/rounds/{round_id}/report",
         response_class=HTMLResponse,
-        responses={**_responses(401, 404, 409), 200: {"content": {"text/html": {}}}},
+        responses={
+            **_responses(401, 404, 409, 422),
+            200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+        },
         tags=["rounds"],
     )
     def get_report(request: Request, round_id: str, key: Reader) -> HTMLResponse:
@@ -277,7 +307,7 @@ def _routes(app: FastAPI) -> None:
     @app.post(
         "/v1/rounds/{round_id}/cancel",
         response_model=RoundInfo,
-        responses=_responses(401, 403, 404, 409),
+        responses=_responses(401, 403, 404, 409, 422),
         tags=["rounds"],
     )
     def cancel_round(request: Request, round_id: str, key: Coordinator) -> RoundInfo:
@@ -304,10 +334,10 @@ def _routes(app: FastAPI) -> None:
         """Rank the best mentors with room for one referral, at once (any key)."""
         body = await _json_body(request)
 
-        def run() -> dict[str, Any]:
+        def run_shortlist(body: Any) -> dict[str, Any]:
             return engine.run_shortlist(engine.parse_shortlist(body))
 
-        return JSONResponse(await run_in_threadpool(run))
+        return JSONResponse(await run_in_threadpool(_guarded(run_shortlist), body))
 
 
 def _body_ref(model: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic.json_schema import models_json_schema
 
-from matcher.service.schemas import REQUEST_MODELS
+from matcher.service.schemas import SPEC_MODELS
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -19,14 +19,15 @@ __all__ = ["add_request_schemas", "spec_text"]
 
 
 def add_request_schemas(app: FastAPI) -> None:
-    """Put the request bodies' schemas (read by the loaders, not FastAPI) in the spec."""
+    """Put the request bodies' schemas (read by the loaders, not FastAPI) and the error
+    body's in the spec."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             spec = build()
             _, defs = models_json_schema(
-                [(m, "validation") for m in REQUEST_MODELS],
+                [(m, "validation") for m in SPEC_MODELS],
                 ref_template="#/components/schemas/{model}",
             )
             schemas = spec.setdefault("components", {}).setdefault("schemas", {})

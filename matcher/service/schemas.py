@@ -16,7 +16,7 @@ from matcher.models import ID_PATTERN, Existing, Mentee, Mentor, Prison, Supervi
 from matcher.service.store import RoundStatus
 
 __all__ = [
-    "REQUEST_MODELS",
+    "SPEC_MODELS",
     "DecisionIn",
     "DecisionsRequest",
     "ErrorBody",
@@ -203,5 +203,11 @@ class DecisionsRequest(_Body):
     prisons: list[Prison] | None = None
 
 
-#: Request bodies described in the spec but validated by the library's loaders.
-REQUEST_MODELS: tuple[type[BaseModel], ...] = (RoundRequest, ShortlistRequest, DecisionsRequest)
+#: Models the spec names outright: request bodies (read by the library's loaders, not by
+#: FastAPI) and the error body (given as explicit content on every route).
+SPEC_MODELS: tuple[type[BaseModel], ...] = (
+    RoundRequest,
+    ShortlistRequest,
+    DecisionsRequest,
+    ErrorBody,
+)
