@@ -113,10 +113,10 @@ def serve(
 @click.group("api-key")
 def api_key() -> None:
     """Create, list and revoke the service's API keys."""
+    _need_extra()
 
 
 def _engine(database: str) -> Any:
-    _need_extra()
     from matcher.service.db import connect
 
     return connect(database)
