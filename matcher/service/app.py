@@ -419,4 +419,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _handlers(app)
     add_request_schemas(app)
     return app
-

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,8 +34,11 @@ __all__ = [
     "INPUT_KINDS",
     "RoundInputs",
     "RoundOutputs",
+    "ShortlistInputs",
+    "config_problems",
     "parse_round",
     "parse_shortlist",
+    "problems",
     "run_round",
     "run_shortlist",
 ]
@@ -315,11 +318,14 @@ def problems(exc: InputError) -> list[dict[str, Any]]:
 def config_problems(lines: str) -> list[dict[str, Any]]:
     """A ConfigError's lines as JSON objects (file ``config``)."""
     return [
-        {"file": "config", "row": None, "id": None, "field": None, "message": t, "text": t}
+        {
+            "file": "config",
+            "row": None,
+            "id": None,
+            "field": None,
+            "message": t.removeprefix("config: "),
+            "text": t,
+        }
         for t in lines.splitlines()
     ]
 
-
-def records_json(inputs: RoundInputs) -> Mapping[str, list[dict[str, Any]]]:
-    """The round's records as JSON lists (for a decisions re-solve that posts them again)."""
-    return inputs.records()

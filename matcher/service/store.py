@@ -135,8 +135,15 @@ class Store:
             session.add(row)
             session.flush()
             for i, (mentee_id, mentor_id, decision) in enumerate(decisions):
-                session.add(DecisionRow(round_id=row.id, position=i, mentee_id=mentee_id,
-                                        mentor_id=mentor_id, decision=decision))
+                session.add(
+                    DecisionRow(
+                        round_id=row.id,
+                        position=i,
+                        mentee_id=mentee_id,
+                        mentor_id=mentor_id,
+                        decision=decision,
+                    )
+                )
             return RoundView.of(row)
 
     def get(self, round_id: str) -> RoundView | None:
@@ -178,8 +185,10 @@ class Store:
     def claim(self, round_id: str) -> bool:
         """queued → running; False when the round is no longer queued (cancelled)."""
         return self._move(
-            round_id, [RoundStatus.QUEUED.value], status=RoundStatus.RUNNING.value,
-            started_at=_now()
+            round_id,
+            [RoundStatus.QUEUED.value],
+            status=RoundStatus.RUNNING.value,
+            started_at=_now(),
         )
 
     def stage(self, round_id: str, name: str) -> None:
@@ -188,12 +197,20 @@ class Store:
             row = session.get(Round, round_id)
             if row is None or row.status != RoundStatus.RUNNING.value:
                 return
-            row.progress = [*_closed(row.progress), {"stage": name, "started_at": _iso(_now()),
-                                                      "finished_at": None}]
+            row.progress = [
+                *_closed(row.progress),
+                {"stage": name, "started_at": _iso(_now()), "finished_at": None},
+            ]
             row.stage = name
 
-    def finish(self, round_id: str, summary: dict[str, Any], solver: dict[str, Any],
-               warnings: list[str], texts: dict[str, str]) -> bool:
+    def finish(
+        self,
+        round_id: str,
+        summary: dict[str, Any],
+        solver: dict[str, Any],
+        warnings: list[str],
+        texts: dict[str, str],
+    ) -> bool:
         """running → done, with the outputs; False if it was cancelled meanwhile."""
         with Session(self.engine) as session, session.begin():
             row = session.get(Round, round_id, with_for_update=True)
@@ -222,8 +239,7 @@ class Store:
 
     def cancel(self, round_id: str) -> bool:
         """queued or running → cancelled; False if it had already ended."""
-        return self._move(round_id, _OPEN, status=RoundStatus.CANCELLED.value,
-                          finished_at=_now())
+        return self._move(round_id, _OPEN, status=RoundStatus.CANCELLED.value, finished_at=_now())
 
     def output(self, round_id: str, kind: str) -> str | None:
         """One output text of a finished round, or None."""

@@ -75,7 +75,9 @@ def _cli_errors(tmp_path: Path, lists: dict[str, Any]) -> list[str]:
         args += [f"--{kind}", str(tmp_path / f"{kind}.json")]
     result = CliRunner().invoke(main, ["validate", *args])
     assert result.exit_code == 2
-    return [line.removeprefix("error: ").replace(".json", "") for line in result.stderr.splitlines()]
+    return [
+        line.removeprefix("error: ").replace(".json", "") for line in result.stderr.splitlines()
+    ]
 
 
 def test_bad_records_get_the_cli_messages(
@@ -120,9 +122,18 @@ def test_bad_body_config_and_date(service: Service, round_body: dict[str, Any]) 
     cases: list[tuple[Any, list[str]]] = [
         ([1, 2], ["body: must be a JSON object"]),
         ({**round_body, "mentess": []}, ["body: mentess is not a known field"]),
-        ({**round_body, "as_of": "2026-02-30"}, ['body: as_of must be a date YYYY-MM-DD; got "2026-02-30"']),
-        ({**round_body, "config": {"weights": {"goalz": 1}}}, ["config: unknown key 'weights.goalz' (check the spelling)"]),
-        ({**round_body, "config": []}, ["body: config must be a JSON object of the config's TOML keys"]),
+        (
+            {**round_body, "as_of": "2026-02-30"},
+            ['body: as_of must be a date YYYY-MM-DD; got "2026-02-30"'],
+        ),
+        (
+            {**round_body, "config": {"weights": {"goalz": 1}}},
+            ["config: unknown key 'weights.goalz' (check the spelling)"],
+        ),
+        (
+            {**round_body, "config": []},
+            ["body: config must be a JSON object of the config's TOML keys"],
+        ),
         ({"mentors": round_body["mentors"]}, ["mentees: must hold a JSON list of objects"]),
     ]
     for body, lines in cases:
@@ -158,7 +169,13 @@ def test_a_round_runs_and_keeps_its_outputs(service: Service, round_body: dict[s
     info = service.wait(rid)
     assert info["status"] == "done", info["error"]
     assert [p["stage"] for p in info["progress"]] == ["matching", "writing", "storing"]
-    assert info["counts"] == {"mentees": 4, "mentors": 3, "existing": 1, "supervisors": 1, "prisons": 1}
+    assert info["counts"] == {
+        "mentees": 4,
+        "mentors": 3,
+        "existing": 1,
+        "supervisors": 1,
+        "prisons": 1,
+    }
     assert info["solver"]["status"] == "optimal"
     assert info["summary"]["counts"]["mentees"] == 4
     assert info["inputs_kept"] is False
@@ -180,9 +197,7 @@ def test_a_round_runs_and_keeps_its_outputs(service: Service, round_body: dict[s
     assert c.post(f"/v1/rounds/{rid}/cancel", headers=service.coordinator).status_code == 409
 
 
-def test_cancel_stops_a_running_round_at_once(
-    service: Service, round_body: dict[str, Any]
-) -> None:
+def test_cancel_stops_a_running_round_at_once(service: Service, round_body: dict[str, Any]) -> None:
     c, h = service.client, service.coordinator
     first = c.post("/v1/rounds", json=round_body, headers=h).json()["id"]
     queued = c.post("/v1/rounds", json=round_body, headers=h).json()["id"]

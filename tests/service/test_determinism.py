@@ -21,8 +21,18 @@ def test_a_round_gives_the_cli_outputs(service: Service, tmp_path: Path) -> None
     args = [a for k in KINDS for a in (f"--{k}", str(files[k]))]
     cli = CliRunner().invoke(
         main,
-        ["match", *args, "--as-of", DEMO_AS_OF.isoformat(), "--out", str(out / "matches.csv"),
-         "--json", str(out / "result.json"), "--report", str(out / "report.html")],
+        [
+            "match",
+            *args,
+            "--as-of",
+            DEMO_AS_OF.isoformat(),
+            "--out",
+            str(out / "matches.csv"),
+            "--json",
+            str(out / "result.json"),
+            "--report",
+            str(out / "report.html"),
+        ],
     )
     assert cli.exit_code == 0, cli.output
     caseload = matcher.load_caseload(*(files[k] for k in KINDS))

@@ -48,8 +48,16 @@ def _server(database: str, log: Path) -> Iterator[tuple[subprocess.Popen[bytes],
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     with log.open("ab") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "matcher.cli", "serve", "--port", str(port),
-             "--database", database],
+            [
+                sys.executable,
+                "-m",
+                "matcher.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--database",
+                database,
+            ],
             stdout=err,
             stderr=err,
             env=env,
@@ -85,8 +93,9 @@ def _wait(base: str, headers: dict[str, str], rid: str, until: tuple[str, ...]) 
 def test_a_crash_fails_the_running_round_and_keeps_the_rest(
     database: str, round_body: dict[str, Any], tmp_path: Path
 ) -> None:
-    created = _cli("api-key", "create", "--database", database, "--name", "ci", "--role",
-                   "coordinator")
+    created = _cli(
+        "api-key", "create", "--database", database, "--name", "ci", "--role", "coordinator"
+    )
     assert created.returncode == 0, created.stderr
     key = created.stdout.splitlines()[-1]
     h = {"Authorization": f"Bearer {key}"}
@@ -183,8 +192,10 @@ def test_special_category_values_never_reach_the_logs(
             c, h = svc.client, svc.coordinator
             body = dict(round_body)
             # A warning the loaders log (an exclusion naming an unknown mentor).
-            body["mentees"] = [dict(round_body["mentees"][0], exclude_mentors=["M404"]),
-                               *round_body["mentees"][1:]]
+            body["mentees"] = [
+                dict(round_body["mentees"][0], exclude_mentors=["M404"]),
+                *round_body["mentees"][1:],
+            ]
             rid = c.post("/v1/rounds", json=body, headers=h).json()["id"]
             assert svc.wait(rid)["status"] == "done"
             bad = dict(body, mentees=[dict(round_body["mentees"][1], ethnicity=CANARY)])
