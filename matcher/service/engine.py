@@ -328,4 +328,3 @@ def config_problems(lines: str) -> list[dict[str, Any]]:
         }
         for t in lines.splitlines()
     ]
-
