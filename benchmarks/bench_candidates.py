@@ -5,7 +5,7 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/bench_candidates.py --mentees 200000 --mentors 40000 \
         --seed 1 --repeat 3 [--max-per-mentee K] [--limit-mentees N]
 
-The caseload comes from ``matcher.generate.generate`` and is cached under
+The caseload comes from ``matcher.synth.generate`` and is cached under
 ``benchmarks/_work/`` (git-ignored). Phases are timed separately: loading the CSVs
 (validation included), building the columnar arrays, and ``find_candidates`` on the
 prebuilt arrays (median of ``--repeat`` runs): the timed span is the call alone, from
@@ -34,8 +34,8 @@ import numpy as np
 from matcher.arrays import MenteeArrays, MentorArrays
 from matcher.candidates import find_candidates
 from matcher.config import Config
-from matcher.generate import DEFAULT_AS_OF, generate
 from matcher.io import load_mentees, load_mentors
+from matcher.synth import DEFAULT_AS_OF, generate
 
 WORK = Path(__file__).parent / "_work"
 

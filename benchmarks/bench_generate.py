@@ -1,7 +1,7 @@
 """Time the synthetic caseload generator at scale: ``generate(200_000, 50_000)``.
 
 Reports the median of ``--repeat`` runs of the whole call (draw, format, write five files
-atomically) and, separately, of the in-memory part (:func:`matcher.generate.generate_csv`).
+atomically) and, separately, of the in-memory part (:func:`matcher.synth.generate_csv`).
 
 Usage::
 
@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from matcher.generate import generate, generate_csv
+from matcher.synth import generate, generate_csv
 
 __all__ = ["main", "time_generate"]
 

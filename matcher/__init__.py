@@ -11,7 +11,6 @@ from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
 from matcher.explain import explain_mentee
-from matcher.generate import generate as generate_caseload
 from matcher.io import (
     Caseload,
     load_caseload,
@@ -25,6 +24,7 @@ from matcher.match import MatchResult, MatchRow, match
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.shortlist import Shortlist, shortlist
 from matcher.solve import SolveResult, solve
+from matcher.synth import generate as generate_caseload
 
 __all__ = [
     "Candidates",

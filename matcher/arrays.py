@@ -26,12 +26,11 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher.config import Config
 from matcher.models import Existing, Mentee, Mentor
 from matcher.vocab import (
     AVAILABILITY_SLOTS,
@@ -44,7 +43,12 @@ from matcher.vocab import (
     risk_level,
 )
 
+if TYPE_CHECKING:  # annotations only: config derives its weights from the criteria
+    from matcher.config import Config
+
 __all__ = [
+    "CHORD_TOL_ABS_KM",
+    "CHORD_TOL_REL",
     "EARTH_RADIUS_KM",
     "GENDER_ANY",
     "GENDER_NONE",
@@ -68,6 +72,12 @@ __all__ = [
 
 #: Mean Earth radius (IUGG), km.
 EARTH_RADIUS_KM = 6371.0088
+# |chord distance − haversine_km| is below 2e-12 km on the generator's caseloads (rounding
+# of unit vectors and of the two formulas, ~1e-15 of the Earth's radius). The compiled
+# candidate pass treats anything within this much larger tolerance as undecided and hands
+# it back, to be decided with haversine_km and the reference scorers themselves.
+CHORD_TOL_ABS_KM = 1e-9
+CHORD_TOL_REL = 1e-12
 #: Ordinal standing for "no end date" (open-ended commitment): later than any real date.
 NO_DATE = 2**31 - 1
 STRENGTH_NONE, STRENGTH_PREFERRED, STRENGTH_REQUIRED = (STRENGTHS.index(s) for s in STRENGTHS)

@@ -18,7 +18,6 @@ from matcher.config import load_config
 from matcher.demo import run_demo
 from matcher.errors import MatcherError, ParameterError
 from matcher.explain import explain_mentee, format_shortlist
-from matcher.generate import generate as generate_caseload
 from matcher.io import load_caseload
 from matcher.match import MatchResult, match_files, write_matches_csv, write_result_json
 from matcher.options import (
@@ -34,6 +33,7 @@ from matcher.options import (
 from matcher.report import write_report
 from matcher.service.cli import add_service_commands
 from matcher.shortlist import shortlist
+from matcher.synth import generate as generate_caseload
 
 __all__ = ["main"]
 

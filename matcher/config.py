@@ -20,8 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from matcher.criteria import CRITERIA
 from matcher.errors import ConfigError
-from matcher.registry import CRITERIA
 
 __all__ = [
     "Config",

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from matcher.config import Config
 from matcher.match import MatchResult, match_files, write_matches_csv, write_result_json
 from matcher.report import write_report
+from matcher.synth.demo import DEMO_AS_OF
 
 __all__ = ["DEMO_AS_OF", "demo_files", "run_demo"]
-
-#: The run date the demo caseload was generated for (docs/synthetic.md).
-DEMO_AS_OF = date(2026, 1, 5)
 
 
 def demo_files() -> dict[str, Path]:

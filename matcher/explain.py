@@ -16,10 +16,9 @@ import numpy as np
 
 from matcher.candidates import Candidates, rule_cascade
 from matcher.config import Config
-from matcher.criteria import informative
+from matcher.criteria import CRITERION_NAMES, informative
 from matcher.errors import ParameterError
 from matcher.models import Mentee, Mentor
-from matcher.registry import CRITERION_NAMES
 from matcher.solve import SolveResult
 
 if TYPE_CHECKING:

@@ -20,11 +20,11 @@ import numpy as np
 from matcher.arrays import existing_load
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
+from matcher.criteria import CRITERION_NAMES
 from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState, explain_unmatched, limit_phrase, strongest_criteria
 from matcher.io import atomic_writer, load_caseload
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
-from matcher.registry import CRITERION_NAMES
 from matcher.solve import SolveResult, solve
 
 __all__ = [

@@ -22,10 +22,9 @@ from matcher.candidates import (
     write_candidates,
 )
 from matcher.config import Config, config_from_dict
-from matcher.criteria import SCORE_GRID, Pairs, score_pairs
+from matcher.criteria import CRITERION_NAMES, SCORE_GRID, Pairs, score_pairs
 from matcher.errors import ParameterError
 from matcher.models import Existing, Mentee, Mentor
-from matcher.registry import CRITERION_NAMES
 from tests.factories import AS_OF, make_mentee, make_mentor, north
 from tests.strategies import local_caseloads
 
@@ -531,15 +530,16 @@ def test_distance_rule_is_exact_on_the_boundary(nudge: int) -> None:
 def test_fast_distance_paths_give_the_scorers_scores(monkeypatch: pytest.MonkeyPatch) -> None:
     # Many pairs at all distances, release area and location half-distance included; then
     # again with every pair sent down the exact fallbacks (huge tolerance).
-    import matcher.candidates as cand
+    import matcher.arrays as arrays
+    from matcher.candidates import marshal
 
     mentees, mentors = _ring(3000, 7)
     cfg = config_from_dict({"scoring": {"location_half_km": 7.0, "release_area_km": 12.0}})
     base = find_candidates(mentees, mentors, cfg, as_of=AS_OF)
     score, _ = _reference(base)
     assert len(base) > 1000 and np.array_equal(base.score, score)
-    monkeypatch.setattr(cand, "_D_TOL_ABS", 1e3)
-    monkeypatch.setattr(cand, "_POLY_X", 0.0)
+    monkeypatch.setattr(arrays, "CHORD_TOL_ABS_KM", 1e3)
+    monkeypatch.setattr(marshal, "_POLY_X", 0.0)
     slow = find_candidates(mentees, mentors, cfg, as_of=AS_OF)
     assert np.array_equal(slow.mentor, base.mentor)
     assert np.array_equal(slow.score_steps, base.score_steps)
@@ -547,13 +547,16 @@ def test_fast_distance_paths_give_the_scorers_scores(monkeypatch: pytest.MonkeyP
 
 def test_internal_mentor_order_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     # The compiled pass works on mentors renumbered in Z-order; any order gives the same.
-    import matcher.candidates as cand
+    import matcher.arrays as arrays
+    from matcher.candidates import search
 
     mentees, mentors = _ring(400, 11)
     base = find_candidates(mentees, mentors, as_of=AS_OF)
-    monkeypatch.setattr(cand, "_spatial_order", lambda mo: np.arange(len(mo))[::-1].copy())
+    monkeypatch.setattr(search, "spatial_order", lambda mo: np.arange(len(mo))[::-1].copy())
     other = find_candidates(mentees, mentors, as_of=AS_OF)
-    monkeypatch.setattr(cand, "_D_TOL_ABS", 1e3)  # and with every pair handed back undecided
+    monkeypatch.setattr(
+        arrays, "CHORD_TOL_ABS_KM", 1e3
+    )  # and with every pair handed back undecided
     exact = find_candidates(mentees, mentors, as_of=AS_OF)
     assert len(base) > 100
     for c in (other, exact):
@@ -589,7 +592,7 @@ def test_regression_failed_buffer_growth_raises_instead_of_hanging(
     # chunks then waited for them forever.
     import threading
 
-    import matcher.candidates as cand
+    from matcher.candidates import search
 
     class GrowthFails:
         """numpy, except that a working buffer cannot grow in a worker thread."""
@@ -605,7 +608,7 @@ def test_regression_failed_buffer_growth_raises_instead_of_hanging(
             return np.empty(shape, dtype, **kw)
 
     mentees, mentors = _world()
-    monkeypatch.setattr(cand, "np", GrowthFails())
+    monkeypatch.setattr(search, "np", GrowthFails())
     with pytest.raises(MemoryError):
         find_candidates(mentees * 20, mentors, as_of=AS_OF, chunk_size=1, workers=2)
 

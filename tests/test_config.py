@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from matcher.config import Config, config_from_dict, load_config
+from matcher.criteria import CRITERION_NAMES
 from matcher.errors import ConfigError
-from matcher.registry import CRITERION_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 

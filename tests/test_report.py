@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from matcher.config import Config
+from matcher.criteria import CRITERION_NAMES
 from matcher.match import POOLED_GROUP, MatchResult, MatchRow
-from matcher.registry import CRITERION_NAMES
 from matcher.report import render_report, score_histogram, write_report
 from tests.factories import make_mentee, make_mentor
 

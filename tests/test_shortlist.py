@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from matcher.config import config_from_dict
+from matcher.criteria import CRITERION_NAMES
 from matcher.errors import ParameterError
 from matcher.models import Existing
-from matcher.registry import CRITERION_NAMES
 from matcher.shortlist import shortlist
 from tests.factories import AS_OF, make_mentee, make_mentor, north
 

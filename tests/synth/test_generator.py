@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import math
+import os
 import re
 from collections import Counter
 from datetime import date, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from matcher import geo_data
 from matcher.errors import ParameterError
-from matcher.generate import FILES, HEADERS, generate, generate_csv
+from matcher.synth import (
+    DEMO_AS_OF,
+    DEMO_MENTEES,
+    DEMO_MENTORS,
+    FILES,
+    HEADERS,
+    MAX_ROWS,
+    calibration,
+    generate,
+    generate_csv,
+    geography,
+    write_demo,
+)
 from matcher.vocab import (
     AVAILABILITY_SLOTS,
     CONTACT_FREQUENCIES,
@@ -31,9 +43,8 @@ from matcher.vocab import (
     STRENGTHS,
 )
 
-# the module (``matcher.generate`` the attribute is the function, re-exported by the package)
-gen = importlib.import_module("matcher.generate")
 AS_OF = date(2026, 1, 5)
+DEMO_DIR = Path(str(resources.files("matcher") / "data" / "demo"))
 ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 TOKEN = re.compile(r"^[a-z0-9_]+$")
 Rows = list[dict[str, str]]
@@ -96,13 +107,12 @@ def test_mentee_stream_does_not_depend_on_mentor_count() -> None:
 def test_bundled_demo_is_the_documented_generation(tmp_path: Path) -> None:
     """matcher/data/demo holds generate(300, 80, 20260105, as_of=2026-01-05), byte for byte.
 
-    If numpy changes its random streams, regenerate with ``matcher.generate.write_demo()``.
+    If numpy changes its random streams, regenerate with ``matcher.synth.write_demo()``.
     """
-    demo = Path(str(gen.__file__)).parent / "data" / "demo"
-    fresh = gen.write_demo(tmp_path)
-    assert (gen.DEMO_MENTEES, gen.DEMO_MENTORS, gen.DEMO_AS_OF) == (300, 80, AS_OF)
+    fresh = write_demo(tmp_path)
+    assert (DEMO_MENTEES, DEMO_MENTORS, DEMO_AS_OF) == (300, 80, AS_OF)
     for kind, path in fresh.items():
-        assert (demo / FILES[kind]).read_bytes() == path.read_bytes(), kind
+        assert (DEMO_DIR / FILES[kind]).read_bytes() == path.read_bytes(), kind
 
 
 # --------------------------------------------------------------------------- file format
@@ -150,7 +160,7 @@ def test_mentee_cells_are_in_the_vocabulary(big: dict[str, Rows]) -> None:
         slots = split(e["availability"])
         assert slots and set(slots) <= set(AVAILABILITY_SLOTS)
         assert e["custody"] in CUSTODY and e["risk"] in RISKS
-        assert e["region"] in geo_data.REGIONS
+        assert e["region"] in geography.REGIONS
         assert 49.5 < float(e["lat"]) < 56 and -6 < float(e["lon"]) < 2
         assert re.fullmatch(r"-?\d+\.\d{5}", e["lat"]) and re.fullmatch(r"-?\d+\.\d{5}", e["lon"])
         if e["custody"] == "custody":
@@ -185,7 +195,7 @@ def test_mentor_cells_are_in_the_vocabulary(big: dict[str, Rows]) -> None:
         if m["available_until"]:
             assert date.fromisoformat(m["available_until"]) > AS_OF
         assert m["supervisor"] == "" or m["supervisor"] in sup_ids
-        assert m["region"] in geo_data.REGIONS
+        assert m["region"] in geography.REGIONS
 
 
 def test_relationships_respect_capacity(big: dict[str, Rows]) -> None:
@@ -200,7 +210,7 @@ def test_relationships_respect_capacity(big: dict[str, Rows]) -> None:
         assert r["mentee_id"] not in mentee_ids and ID.match(r["mentee_id"])
         assert r["mentor_id"] in mentors
         count[r["mentor_id"]] += 1
-        h = float(r["hours"]) if r["hours"] else gen.EXISTING_DEFAULT_HOURS
+        h = float(r["hours"]) if r["hours"] else calibration.EXISTING_DEFAULT_HOURS
         hours[r["mentor_id"]] = hours.get(r["mentor_id"], 0.0) + h
     for mid, k in count.items():
         assert k <= int(mentors[mid]["capacity"])
@@ -214,7 +224,7 @@ def test_relationships_respect_capacity(big: dict[str, Rows]) -> None:
 
 def test_prisons_are_real_sites_with_unique_codes(big: dict[str, Rows]) -> None:
     prisons = big["prisons"]
-    assert len(prisons) == len(geo_data.PRISONS) > 100
+    assert len(prisons) == len(geography.PRISONS) > 100
     assert len({p["code"] for p in prisons}) == len(prisons)
     assert all(re.fullmatch(r"[A-Z]{3}", p["code"]) for p in prisons)
     assert all("," not in p["name"] and 49.5 < float(p["lat"]) < 56 for p in prisons)
@@ -278,29 +288,29 @@ def test_religion_matches_march_2024(big: dict[str, Rows]) -> None:
 def test_custody_mix_and_release_spread(big: dict[str, Rows]) -> None:
     mentees = big["mentees"]
     custody = [e for e in mentees if e["custody"] == "custody"]
-    assert within(len(custody), len(mentees), gen.CUSTODY_SHARE)
+    assert within(len(custody), len(mentees), calibration.CUSTODY_SHARE)
     days = sorted((date.fromisoformat(e["release_date"]) - AS_OF).days for e in custody)
     assert days[0] >= 21 and days[-1] <= 548
     soon = sum(d <= 90 for d in days) / len(days)
     late = sum(d > 365 for d in days) / len(days)
     assert 0.12 < soon < 0.26 and 0.08 < late < 0.2  # spread over the coming months
     # women are held in the women's estate
-    female_sites = {p.code for p in geo_data.PRISONS if p.estate == "female"}
+    female_sites = {p.code for p in geography.PRISONS if p.estate == "female"}
     for e in custody:
         assert (e["prison"] in female_sites) == (e["gender"] == "female")
 
 
 def test_mostly_released_to_the_region_of_their_prison(big: dict[str, Rows]) -> None:
-    region = {p.code: p.region for p in geo_data.PRISONS}
+    region = {p.code: p.region for p in geography.PRISONS}
     men = [e for e in big["mentees"] if e["custody"] == "custody" and e["gender"] != "female"]
     same = sum(region[e["prison"]] == e["region"] for e in men) / len(men)
     assert same > 0.75
 
 
 def test_every_region_is_populated(big: dict[str, Rows]) -> None:
-    assert len(geo_data.REGIONS) == 12
-    _check_shares(Counter(e["region"] for e in big["mentees"]), geo_data.REGION_WEIGHT)
-    assert {m["region"] for m in big["mentors"]} == set(geo_data.REGIONS)
+    assert len(geography.REGIONS) == 12
+    _check_shares(Counter(e["region"] for e in big["mentees"]), geography.REGION_WEIGHT)
+    assert {m["region"] for m in big["mentors"]} == set(geography.REGIONS)
 
 
 def test_preferences_are_mostly_none(big: dict[str, Rows]) -> None:
@@ -328,14 +338,17 @@ def test_mentor_pool_is_volunteer_like_and_tight(big: dict[str, Rows]) -> None:
     g = Counter(m["gender"] for m in mentors)
     assert g["female"] > g["male"]
     lived = sum(m["lived_experience"] == "true" for m in mentors) / len(mentors)
-    assert within(round(lived * len(mentors)), len(mentors), gen.MENTOR_LIVED_EXPERIENCE)
+    assert within(round(lived * len(mentors)), len(mentors), calibration.MENTOR_LIVED_EXPERIENCE)
     assert 0.3 < sum(bool(m["prisons"]) for m in mentors) / len(mentors) < 0.7
     seats = sum(int(m["capacity"]) for m in mentors) - len(big["existing"])
     assert 0.4 * len(mentees) < seats < len(mentees)  # fewer seats than referrals
     supervised = [m for m in mentors if m["supervisor"]]
     assert 0.85 < len(supervised) / len(mentors) < 0.95
     per = Counter(m["supervisor"] for m in supervised)
-    assert len(per) == len(big["supervisors"]) and max(per.values()) <= gen.MENTORS_PER_SUPERVISOR
+    assert (
+        len(per) == len(big["supervisors"])
+        and max(per.values()) <= calibration.MENTORS_PER_SUPERVISOR
+    )
     regions = {s: {m["region"] for m in supervised if m["supervisor"] == s} for s in list(per)[:50]}
     assert all(len(r) == 1 for r in regions.values())  # supervisors work within a region
 
@@ -350,7 +363,7 @@ def test_mentor_pool_is_volunteer_like_and_tight(big: dict[str, Rows]) -> None:
         ({"n_mentees": 2.0}, "'n_mentees' parameter"),
         ({"n_mentees": True}, "'n_mentees' parameter"),
         ({"n_mentors": "5"}, "'n_mentors' parameter"),
-        ({"n_mentors": gen.MAX_ROWS + 1}, "'n_mentors' parameter"),
+        ({"n_mentors": MAX_ROWS + 1}, "'n_mentors' parameter"),
         ({"seed": -3}, "The 'seed' parameter of generate must be an int >= 0, got -3 instead"),
         ({"seed": None}, "'seed' parameter"),
         ({"as_of": "2026-01-05"}, "'as_of' parameter"),
@@ -389,7 +402,7 @@ def test_failed_write_leaves_no_partial_files(
     def boom(*_: Any) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(gen.os, "replace", boom)
+    monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError, match="disk full"):
         generate(50, 10, 1, tmp_path)
     assert list(tmp_path.iterdir()) == []
@@ -422,12 +435,11 @@ def test_output_loads_with_the_package_loaders(tmp_path: Path) -> None:
 
 def test_existing_default_hours_follow_the_config() -> None:
     config = pytest.importorskip("matcher.config")
-    assert config.Config().support_hours.existing == gen.EXISTING_DEFAULT_HOURS
+    assert config.Config().support_hours.existing == calibration.EXISTING_DEFAULT_HOURS
 
 
 def test_bundled_demo_loads() -> None:
     mio = pytest.importorskip("matcher.io")
-    demo = Path(str(gen.__file__)).parent / "data" / "demo"
-    caseload = mio.load_caseload(**{k: demo / f for k, f in FILES.items()})
+    caseload = mio.load_caseload(**{k: DEMO_DIR / f for k, f in FILES.items()})
     assert caseload.counts()["mentees"] == 300 and caseload.counts()["mentors"] == 80
     assert caseload.warnings == ()

@@ -1,9 +1,14 @@
 """Static geography for the synthetic caseload: probation regions, towns and prison sites.
 
-Everything here is reference data for :mod:`matcher.generate`; the matching engine itself
-never reads it. Coordinates are **approximate** (town centres, or the centre of a prison's
-postcode district as the authors know it), rounded to about 0.01 degrees (~1 km): good
-enough to place synthetic people at realistic distances, not to find a building.
+Everything here is reference data for the generator (:mod:`matcher.synth`); the matching
+engine itself never reads it. The arrays derived from these tables, and the draws of where
+people live and are held, are in :mod:`matcher.synth.places`.
+
+Coordinates are **approximate** (town centres, or the centre of a prison's postcode
+district as the authors know it), rounded to about 0.01 degrees (~1 km): good enough to
+place synthetic people at realistic distances, not to find a building. The invariants of
+these tables (unique codes, known regions, every region populated, coordinates inside
+England and Wales) are checked by ``tests/synth/test_geography.py``.
 
 Sources and assumptions are listed in ``docs/synthetic.md``.
 """
@@ -454,19 +459,3 @@ PRISONS: tuple[Prison, ...] = (
     _P("WSI", "Wormwood Scrubs", "london", 51.517, -0.240, "male", "local"),
     _P("WYI", "Wymott", "north_west", 53.675, -2.738, "male", "cat_c"),
 )
-
-
-def _check() -> None:
-    codes = [p.code for p in PRISONS]
-    assert len(set(codes)) == len(codes), "duplicate prison code"
-    assert set(REGION_WEIGHT) == set(REGIONS)
-    items: tuple[Town | Prison, ...] = (*TOWNS, *PRISONS)
-    for item in items:
-        assert item.region in REGION_NAMES, item
-        assert 49.8 < item.lat < 55.9 and -5.8 < item.lon < 1.8, item
-    for p in PRISONS:
-        assert p.estate in ("male", "female") and p.kind in PRISON_KIND_WEIGHT, p
-    assert {t.region for t in TOWNS} == set(REGIONS)
-
-
-_check()
