@@ -155,7 +155,9 @@ def normalise_url(url: str) -> str:
 
 def connect(url: str = DEFAULT_DATABASE) -> Engine:
     """An engine for the database at ``url``, migrated to the newest schema."""
-    engine = create_engine(normalise_url(url), pool_pre_ping=True)
+    # hide_parameters: a database error's text would otherwise quote the row it wrote,
+    # kept inputs (special-category data) included, into the logs.
+    engine = create_engine(normalise_url(url), pool_pre_ping=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     upgrade(engine)
