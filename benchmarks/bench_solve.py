@@ -21,7 +21,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy.spatial import cKDTree
 
-from matcher.solve import solve
+from matcher.assignment import solve
 
 __all__ = ["Instance", "main", "make_instance", "raw_flow"]
 

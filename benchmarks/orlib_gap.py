@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.solve import solve
+from matcher.assignment import solve
 
 __all__ = ["GapProblem", "main", "read_gap_file", "solve_gap"]
 

@@ -2,11 +2,12 @@
 
 The pipeline runs one way: validated records (``models``, ``io``) → arrays and
 sparse candidate pairs with scores (``arrays``, ``criteria``, ``candidates``) →
-optimal assignment (``solve``) → explained result (``match``, ``explain``, ``report``).
+optimal assignment (``assignment``) → explained result (``match``, ``explain``, ``report``).
 """
 
 __version__ = "0.1.0"
 
+from matcher.assignment import SolveMethod, SolveResult, SolveStatus, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
@@ -23,7 +24,6 @@ from matcher.io import (
 from matcher.match import MatchResult, MatchRow, match
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.shortlist import Shortlist, shortlist
-from matcher.solve import SolveResult, solve
 from matcher.synth import generate as generate_caseload
 
 __all__ = [
@@ -31,7 +31,9 @@ __all__ = [
     "MatchResult",
     "MatchRow",
     "Shortlist",
+    "SolveMethod",
     "SolveResult",
+    "SolveStatus",
     "explain_mentee",
     "find_candidates",
     "generate_caseload",

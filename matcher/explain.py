@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from matcher.assignment import SolveResult
 from matcher.candidates import Candidates, rule_cascade
 from matcher.config import Config
 from matcher.criteria import CRITERION_NAMES, informative
 from matcher.errors import ParameterError
 from matcher.models import Mentee, Mentor
-from matcher.solve import SolveResult
 
 if TYPE_CHECKING:
     from matcher.match import MatchResult

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from matcher.arrays import existing_load
+from matcher.assignment import SolveResult, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.criteria import CRITERION_NAMES
@@ -25,7 +26,6 @@ from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState, explain_unmatched, limit_phrase, strongest_criteria
 from matcher.io import atomic_writer, load_caseload
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
-from matcher.solve import SolveResult, solve
 
 __all__ = [
     "MATCH_COLUMNS",

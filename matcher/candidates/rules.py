@@ -228,3 +228,7 @@ def rules_reference() -> str:
     lines = ["| rule (`name`) | holds when | active |", "|---|---|---|"]
     lines += [f"| `{r.name}` | {r.holds_when} | {r.active_when} |" for r in RULES]
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # python -m matcher.candidates.rules: the table for docs/scoring.md
+    print(rules_reference(), end="")

@@ -46,8 +46,8 @@ def kernel_tables(me: MenteeArrays, mo: MentorArrays, config: Config, weight: fl
 def term(t: Tables, i: int, j: int, d: float) -> tuple[float, bool]:
     start = t.start[i]
     c = np.float64(t.until[j] - start) / np.float64(t.planned_end[i] - start)
-    c = 0.0 if c < 0.0 else (1.0 if c > 1.0 else c)  # np.clip, without a call
-    return t.weight * np.float64(np.float32(c)), False
+    clipped = 0.0 if c < 0.0 else (1.0 if c > 1.0 else c)  # np.clip, without a call
+    return t.weight * np.float64(np.float32(clipped)), False
 
 
 CRITERION = Criterion(

@@ -43,7 +43,8 @@ def kernel_tables(me: MenteeArrays, mo: MentorArrays, config: Config, weight: fl
     )
     with np.errstate(divide="ignore", invalid="ignore"):  # mode code 0 never occurs
         freq = np.float64(config.scoring.frequency_shortfall) ** np.maximum(fi - fj, 0)
-        s = (0.5 * (freq + popcount(mi & mj) / popcount(mi))).astype(np.float32)
+        mi8, mj8 = mi.astype(np.uint8), mj.astype(np.uint8)
+        s = (0.5 * (freq + popcount(mi8 & mj8) / popcount(mi8))).astype(np.float32)
     return Tables(
         contiguous((me.frequency.astype(np.int64) * 8 + me.modes) * 24, np.uint64),
         contiguous(mo.frequency.astype(np.int64) * 8 + mo.modes, np.uint64),
