@@ -154,6 +154,8 @@ class Runner:
             with slot.lock:
                 if self._stopping:
                     return
+                if round_id in self._cancelled:  # cancelled between claim and here
+                    continue
                 slot.current = round_id
                 if slot.worker is None or not slot.worker.alive():
                     slot.worker = _Worker.start()
