@@ -2,16 +2,15 @@
 
 The pipeline runs one way: validated records (``models``, ``io``) → arrays and
 sparse candidate pairs with scores (``arrays``, ``criteria``, ``candidates``) →
-optimal assignment (``assignment``) → explained result (``match``, ``explain``, ``report``).
+optimal assignment (``assignment``) → reasons (``explain``) → one result value (``round``) →
+report, text explanations and files (``report``, ``round.writers``).
 """
 
-__version__ = "0.1.0"
-
+from matcher._version import __version__ as __version__
 from matcher.assignment import SolveMethod, SolveResult, SolveStatus, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
-from matcher.explain import explain_mentee
 from matcher.io import (
     Caseload,
     load_caseload,
@@ -21,8 +20,18 @@ from matcher.io import (
     load_prisons,
     load_supervisors,
 )
-from matcher.match import MatchResult, MatchRow, match
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.report import explain_mentee
+from matcher.round import (
+    MatchResult,
+    MatchRow,
+    MatchStatus,
+    SolverInfo,
+    Summary,
+    TopCandidate,
+    load_result,
+    match,
+)
 from matcher.shortlist import Shortlist, shortlist
 from matcher.synth import generate as generate_caseload
 
@@ -30,10 +39,14 @@ __all__ = [
     "Candidates",
     "MatchResult",
     "MatchRow",
+    "MatchStatus",
     "Shortlist",
     "SolveMethod",
     "SolveResult",
     "SolveStatus",
+    "SolverInfo",
+    "Summary",
+    "TopCandidate",
     "explain_mentee",
     "find_candidates",
     "generate_caseload",
@@ -57,5 +70,6 @@ __all__ = [
     "load_mentees",
     "load_mentors",
     "load_prisons",
+    "load_result",
     "load_supervisors",
 ]

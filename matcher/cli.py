@@ -17,9 +17,7 @@ from matcher.candidates import find_candidates, write_candidates
 from matcher.config import load_config
 from matcher.demo import run_demo
 from matcher.errors import MatcherError, ParameterError
-from matcher.explain import explain_mentee, format_shortlist
 from matcher.io import load_caseload
-from matcher.match import MatchResult, match_files, write_matches_csv, write_result_json
 from matcher.options import (
     as_of_option,
     caseload_options,
@@ -27,10 +25,19 @@ from matcher.options import (
     existing_option,
     mentees_option,
     mentors_option,
+    optional_caseload_options,
     prisons_option,
+    result_option,
     supervisors_option,
 )
-from matcher.report import write_report
+from matcher.report import explain_mentee, format_shortlist, write_report
+from matcher.round import (
+    MatchResult,
+    load_result,
+    match_files,
+    write_matches_csv,
+    write_result_json,
+)
 from matcher.service.cli import add_service_commands
 from matcher.shortlist import shortlist
 from matcher.synth import generate as generate_caseload
@@ -102,19 +109,19 @@ def _echo_warnings(result: MatchResult) -> None:
 
 
 def _summary_line(result: MatchResult) -> str:
-    c = result.summary["counts"]
-    rate = result.summary["match_rate"]
-    mean = result.summary["mean_score"]
+    c = result.summary.counts
+    rate = result.summary.match_rate
+    mean = result.summary.mean_score
     s = result.solver
     text = (
-        f"matched {c['matched']} of {c['to_match']} mentees"
+        f"matched {c.matched} of {c.to_match} mentees"
         + (f" ({rate:.1%})" if rate is not None else "")
         + (f", mean score {mean:.3f}" if mean is not None else "")
-        + f"; {c['existing']} existing kept; solver {s['status']}"
+        + f"; {c.existing} existing kept; solver {s.status}"
     )
-    if s["status"] != "optimal":
-        text += f" (gap {s['gap']:.2%})"
-    if s["pruned"]:
+    if s.status != "optimal":
+        text += f" (gap {s.gap:.2%})"
+    if s.pruned:
         text += " over each mentee's best candidates only (pruned)"
     return text
 
@@ -216,7 +223,8 @@ def shortlist_command(
 
 @main.command("explain")
 @click.option("--mentee", "mentee_id", required=True, help="Id of the mentee to explain.")
-@caseload_options
+@result_option
+@optional_caseload_options
 @config_option
 @as_of_option
 @click.option(
@@ -228,8 +236,9 @@ def shortlist_command(
 )
 def explain_command(
     mentee_id: str,
-    mentees: str,
-    mentors: str,
+    result_path: str | None,
+    mentees: str | None,
+    mentors: str | None,
     existing: str | None,
     supervisors: str | None,
     prisons: str | None,
@@ -237,10 +246,43 @@ def explain_command(
     as_of: Any,
     k: int,
 ) -> None:
-    """Why this mentor, and how the next best candidates compare."""
-    result = match_files(mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of))
+    """Why this mentor, and how the next best candidates compare.
+
+    Give either --result (a saved round: no input files, no solver run) or the round's
+    input files (the round is run again).
+    """
+    if result_path is not None:
+        given = {
+            "--mentees": mentees,
+            "--mentors": mentors,
+            "--existing": existing,
+            "--supervisors": supervisors,
+            "--prisons": prisons,
+            "--config": config_path,
+            "--as-of": as_of,
+        }
+        extra = [name for name, value in given.items() if value is not None]
+        if extra:
+            raise click.UsageError(f"--result reads a finished round; drop {', '.join(extra)}")
+        result, source = load_result(result_path), Path(result_path).name
+    else:
+        if mentees is None or mentors is None:
+            files = (("--mentees", mentees), ("--mentors", mentors))
+            missing = " and ".join(name for name, value in files if value is None)
+            raise click.UsageError(f"give --result, or {missing}")
+        result = match_files(
+            mentees,
+            mentors,
+            existing,
+            supervisors,
+            prisons,
+            config_path,
+            _day(as_of),
+            explain_top=k,
+        )
+        source = Path(mentees).name
     if mentee_id not in {r.mentee_id for r in result.rows}:
-        raise ParameterError(f"mentee {mentee_id} is not in {Path(mentees).name}")
+        raise ParameterError(f"mentee {mentee_id} is not in {source}")
     click.echo(explain_mentee(result, mentee_id, k=k), nl=False)
 
 
@@ -278,5 +320,5 @@ def demo(out: str) -> None:
 # The service's commands; the service extra is imported only when one runs.
 add_service_commands(main)
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m matcher.cli
     main()

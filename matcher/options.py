@@ -14,7 +14,9 @@ __all__ = [
     "existing_option",
     "mentees_option",
     "mentors_option",
+    "optional_caseload_options",
     "prisons_option",
+    "result_option",
     "supervisors_option",
 ]
 
@@ -22,12 +24,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _file = click.Path(dir_okay=False, path_type=str)
 
-mentees_option = click.option(
-    "--mentees", required=True, type=_file, help="Mentees (referrals), .csv or .json."
-)
-mentors_option = click.option(
-    "--mentors", required=True, type=_file, help="Mentors, .csv or .json."
-)
+_MENTEES_HELP = "Mentees (referrals), .csv or .json."
+_MENTORS_HELP = "Mentors, .csv or .json."
+mentees_option = click.option("--mentees", required=True, type=_file, help=_MENTEES_HELP)
+mentors_option = click.option("--mentors", required=True, type=_file, help=_MENTORS_HELP)
 existing_option = click.option(
     "--existing", type=_file, default=None, help="Existing relationships, .csv or .json."
 )
@@ -48,6 +48,13 @@ as_of_option = click.option(
     default=None,
     help="Run date YYYY-MM-DD (default: today).",
 )
+result_option = click.option(
+    "--result",
+    "result_path",
+    type=_file,
+    default=None,
+    help="result.json of a finished round (from match --json), instead of the input files.",
+)
 
 
 def caseload_options(func: F) -> F:
@@ -55,5 +62,19 @@ def caseload_options(func: F) -> F:
     for option in reversed(
         [mentees_option, mentors_option, existing_option, supervisors_option, prisons_option]
     ):
+        func = option(func)
+    return func
+
+
+def optional_caseload_options(func: F) -> F:
+    """The input-file options of a round, for a command that can do without them."""
+    optional = [
+        click.option("--mentees", type=_file, default=None, help=_MENTEES_HELP),
+        click.option("--mentors", type=_file, default=None, help=_MENTORS_HELP),
+        existing_option,
+        supervisors_option,
+        prisons_option,
+    ]
+    for option in reversed(optional):
         func = option(func)
     return func

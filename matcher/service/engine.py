@@ -2,7 +2,7 @@
 
 The only module of the service that imports the engine, and only through its public
 API (models, ``caseload_from_lists``, ``config_from_dict``, ``match``, ``shortlist``,
-the writers of matches.csv and result.json and the HTML report). It imports neither
+``matcher.round``'s writers of matches.csv and result.json, ``matcher.report``'s page). It imports neither
 FastAPI nor SQLAlchemy, so the worker processes that run rounds stay lean.
 
 A posted body is validated exactly as files are: the same checks and the same messages,
@@ -26,9 +26,9 @@ import matcher
 from matcher.config import Config, config_from_dict
 from matcher.errors import InputError, RowError
 from matcher.io import Caseload, caseload_from_lists, records_from_list
-from matcher.match import write_matches_csv, write_result_json
 from matcher.models import Mentee
-from matcher.report import write_report
+from matcher.report import render_report
+from matcher.round import MatchRow, write_matches_csv, write_result_json
 
 __all__ = [
     "INPUT_KINDS",
@@ -172,17 +172,14 @@ def run_round(inputs: RoundInputs, stage: Callable[[str], None]) -> RoundOutputs
     )
     stage("writing")
     texts: dict[str, str] = {}
+    # Through the CLI's own writers, so that the texts are byte for byte its files.
     with tempfile.TemporaryDirectory(prefix="matcher-round-") as tmp:
         out = Path(tmp)
         write_matches_csv(out / "matches.csv", result)
         write_result_json(out / "result.json", result)
-        write_report(out / "report.html", result)
-        for kind, name in (
-            ("matches_csv", "matches.csv"),
-            ("result", "result.json"),
-            ("report", "report.html"),
-        ):
-            texts[kind] = (out / name).read_text(encoding="utf-8")
+        texts["matches_csv"] = (out / "matches.csv").read_text(encoding="utf-8")
+        texts["result"] = (out / "result.json").read_text(encoding="utf-8")
+    texts["report"] = render_report(result)
     texts["matches"] = json.dumps([_row(r) for r in result.rows], allow_nan=False)
     doc = json.loads(texts["result"])
     warnings = [*c.warnings, *doc.get("warnings", [])]
@@ -193,12 +190,12 @@ def _six(x: float | None) -> float | None:
     return None if x is None else round(float(x), 6)
 
 
-def _row(r: Any) -> dict[str, Any]:
+def _row(r: MatchRow) -> dict[str, Any]:
     """One row of matches.csv as JSON (criteria nested; lists as arrays)."""
     return {
         "mentee_id": r.mentee_id,
         "mentor_id": r.mentor_id,
-        "status": str(r.status),
+        "status": r.status.value,
         "score": _six(r.score),
         "criteria": {k: _six(v) for k, v in r.criteria.items()},
         "shared_goals": list(r.shared_goals),

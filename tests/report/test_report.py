@@ -4,103 +4,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from matcher.config import Config
-from matcher.criteria import CRITERION_NAMES
-from matcher.match import POOLED_GROUP, MatchResult, MatchRow
+from matcher.assignment import SolveMethod, SolveStatus
 from matcher.report import render_report, score_histogram, write_report
-from tests.factories import make_mentee, make_mentor
+from matcher.round import Counts, Summary, match, match_files
+from tests.factories import (
+    AS_OF,
+    hand_result,
+    make_mentee,
+    make_mentor,
+    matched_row,
+    solver_info,
+    unmatched_row,
+)
 
-AS_OF = date(2026, 1, 5)
 VOID = {"meta", "br", "hr", "img", "input", "link", "rect", "line", "path", "circle"}
-
-
-def matched(mentee: str, mentor: str, score: float, rank: int = 1, cands: int = 3,
-            reason: str = "rank 1 of 3 candidates; strongest on goals") -> MatchRow:  # fmt: skip
-    """A matched row as :func:`matcher.match.match` builds it."""
-    return MatchRow(
-        mentee, mentor, "matched", score, dict.fromkeys(CRITERION_NAMES, 1.0),
-        ("employment",), ("accommodation", "substance_use"), date(2027, 1, 5), rank, cands,
-        1.0, reason, "matched",
-    )  # fmt: skip
-
-
-def unmatched(mentee: str, rule: str, reason: str, cands: int = 0) -> MatchRow:
-    """An unmatched row with its reason."""
-    return MatchRow(mentee, None, "unmatched", None, dict.fromkeys(CRITERION_NAMES), (),
-                    ("finance",), None, None, cands, 1.0, reason, rule)  # fmt: skip
-
-
-def existing(mentee: str, mentor: str) -> MatchRow:
-    """A kept relationship."""
-    return MatchRow(mentee, mentor, "existing", None, dict.fromkeys(CRITERION_NAMES), (), (),
-                    None, None, 0, None, f"existing relationship with {mentor} kept",
-                    "existing")  # fmt: skip
-
-
-def rate(n: int, k: int, mean: float | None = 0.7) -> dict[str, Any]:
-    """One group's figures, shaped like ``matcher.match._rate``."""
-    return {"n": n, "matched": k, "match_rate": round(k / n, 4), "mean_score": mean}
-
-
-def hand_result(**changes: Any) -> MatchResult:
-    """A round of 12 new matches, 3 unmatched and 2 existing, with a summary like ``_summary``."""
-    scores = [0.0, 0.05, 0.31, 0.55, 0.6, 0.7, 0.72, 0.81, 0.9, 0.95, 0.999, 1.0]
-    rows = [matched(f"E{i:03d}", f"M{i % 4:03d}", s, rank=1 + i % 2) for i, s in enumerate(scores)]
-    rows += [
-        unmatched("E100", "distance", "no mentor within travel distance (nearest 31 km)"),
-        unmatched("E101", "competition", "all 2 candidates taken <b>bold</b> & co", cands=2),
-        unmatched("E102", "distance", "no mentor within travel distance (nearest 40 km)"),
-        existing("X001", "M001"),
-        existing("X002", "M003"),
-    ]
-    summary = {
-        "counts": {
-            "mentees": 17,
-            "to_match": 15,
-            "matched": 12,
-            "unmatched": 3,
-            "existing": 2,
-            "mentors": 9,
-            "candidate_pairs": 48,
-        },  # fmt: skip
-        "match_rate": 0.8,
-        "mean_score": 0.6323,
-        "score_quartiles": [0.5125, 0.71, 0.9125],
-        "mentor_capacity_use": {
-            "empty": 2,
-            "under_half": 1,
-            "over_half": 3,
-            "full": 2,
-            "over_capacity": 1,
-        },  # fmt: skip
-        "mentor_capacity_use_mean": 0.6111,
-        "unmatched_by_reason": {"competition": 1, "distance": 2},
-        "by_group": {
-            "gender": {
-                "female": rate(5, 4),
-                "male": rate(6, 5),
-                POOLED_GROUP: {"n": "<5"},
-            },  # fmt: skip
-            "ethnicity": {"white": rate(8, 7), POOLED_GROUP: rate(7, 5)},
-            "custody": {"community": rate(9, 8), "custody": rate(6, 4)},
-            # deliberately unpooled small groups: the report must still hide them
-            "risk": {"low": rate(11, 10), "tinyrisk": rate(3, 2), "zerorisk": {"n": 0}},
-            "region": {"north_west": rate(15, 12)},
-        },
-    }
-    solver = {"status": "optimal", "method": "flow", "objective": 123, "bound": 123, "gap": 0.0,
-              "seconds": 12.345}  # fmt: skip
-    warnings = ("mentor M009: existing relationships exceed capacity",)
-    ordered = tuple(sorted(rows, key=lambda r: r.mentee_id))
-    result = MatchResult(ordered, summary, solver, AS_OF, Config(), warnings)
-    return replace(result, **changes)
 
 
 class _Checker(HTMLParser):
@@ -181,7 +103,7 @@ def test_every_row_appears_by_id(page: str) -> None:
 def test_score_histogram_bins() -> None:
     # 0.0 and 0.05 → bin 0; 0.999 and 1.0 → the top bin; 0.7 stays in bin 7
     assert score_histogram(hand_result().rows) == [2, 0, 0, 1, 0, 1, 1, 2, 1, 4]
-    assert score_histogram([matched("E1", "M1", 0.7), unmatched("E2", "distance", "x")]) == [
+    assert score_histogram([matched_row("E1", "M1", 0.7), unmatched_row("E2", "d", "x")]) == [
         0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
     ]  # fmt: skip
 
@@ -223,26 +145,30 @@ def test_unmatched_reasons_chart(page: str) -> None:
 def test_same_result_same_bytes() -> None:
     assert render_report(hand_result()) == render_report(hand_result())
     # the solver's wall-clock time does not change the page
-    other = hand_result(solver={**hand_result().solver, "seconds": 99.0})
+    other = hand_result(solver=replace(hand_result().solver, seconds=99.0))
     assert render_report(other) == render_report(hand_result())
 
 
 def test_feasible_round_shows_gap() -> None:
-    solver = {"status": "feasible", "method": "cp_sat", "gap": 0.0042, "seconds": 60.0}
+    solver = solver_info(status=SolveStatus.FEASIBLE, method=SolveMethod.CP_SAT, gap=0.0042)
     html = render_report(hand_result(solver=solver))
     assert '<span class="status">feasible</span>' in html
     assert "at most 0.42% below the best possible (gap)" in html and "CP-SAT" in html
 
 
 def test_empty_round() -> None:
-    summary = {"counts": {"mentees": 0, "to_match": 0, "matched": 0, "unmatched": 0,
-                          "existing": 0, "mentors": 0, "candidate_pairs": 0},
-               "match_rate": None, "mean_score": None, "score_quartiles": None,
-               "mentor_capacity_use": {}, "unmatched_by_reason": {},
-               "by_group": {d: {} for d in ("gender", "ethnicity", "custody", "risk",
-                                            "region")}}  # fmt: skip
-    html = render_report(hand_result(rows=(), summary=summary, warnings=()))
+    empty = hand_result().summary
+    summary = Summary(
+        counts=Counts(0, 0, 0, 0, 0, 0, 0, 0), match_rate=None, mean_score=None,
+        score_quartiles=None, mentor_capacity_use=replace(empty.mentor_capacity_use, empty=0,
+                                                          under_half=0, over_half=0, full=0,
+                                                          over_capacity=0),
+        mentor_capacity_use_mean=None, unmatched_by_reason={},
+        by_group={d: {} for d in ("gender", "ethnicity", "custody", "risk", "region")},
+    )  # fmt: skip
+    html = render_report(hand_result(rows=(), summary=summary, warnings=(), existing=()))
     assert "<svg" not in html and "No new matches in this round." in html
+    assert "No mentors in this round." in html
     assert "<dt>Match rate</dt><dd>–</dd>" in html and "No warnings." in html
 
 
@@ -254,8 +180,6 @@ def test_write_report(tmp_path: Path) -> None:
 
 
 def test_real_round() -> None:
-    from matcher.match import match
-
     mentees = [make_mentee(f"E{i:03d}", gender="female" if i % 3 else "male")
                for i in range(8)]  # fmt: skip
     mentors = [make_mentor(f"M{j:03d}", capacity=2) for j in range(4)]
@@ -273,13 +197,31 @@ def test_real_round() -> None:
 
 def test_demo_round_report_has_every_chart() -> None:
     from matcher.demo import DEMO_AS_OF, demo_files
-    from matcher.match import match_files
 
     files = demo_files()
     result = match_files(**files, as_of=DEMO_AS_OF)
     html = render_report(result)
     assert html.count("<svg") >= 8
     assert result.unmatched and all(r.mentee_id in html for r in result.unmatched)
-    for rule in result.summary["unmatched_by_reason"]:
-        assert result.summary["unmatched_by_reason"][rule] > 0
+    for count in result.summary.unmatched_by_reason.values():
+        assert count > 0
     assert "Beyond travel distance" in html  # the demo's commonest reason is charted
+
+
+def test_existing_box_link_and_table_agree() -> None:
+    # One running relationship has its mentee in the mentees file, one does not: the
+    # headline box, the contents link and the table all count both.
+    from matcher.models import Existing
+
+    existing = [Existing(mentee_id="E000", mentor_id="M000"),
+                Existing(mentee_id="X999", mentor_id="M001")]  # fmt: skip
+    mentees = [make_mentee(f"E{i:03d}") for i in range(3)]
+    result = match(mentees, [make_mentor("M000"), make_mentor("M001")], existing=existing,
+                   as_of=AS_OF)  # fmt: skip
+    html = render_report(result)
+    assert "<dt>Existing relationships kept</dt><dd>2</dd>" in html
+    assert '<a href="#existing">Existing kept (2)</a>' in html
+    table = html[html.index("<caption>Existing relationships kept (2)") :]
+    table = table[: table.index("</table>")]
+    assert '<td class="id">E000</td>' in table and '<td class="id">X999</td>' in table
+    assert "1 of them is in this round&#x27;s mentees file" in html

@@ -1,0 +1,266 @@
+"""``result.json``: a round's result as JSON, and back. The one place that knows its shape.
+
+:func:`result_dict` and :func:`result_from_dict` are inverses: a result saved and read back
+compares equal (rows with their stored candidates, summary, solver, date, config,
+warnings and kept relationships).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from matcher.assignment import SolveMethod, SolveStatus
+from matcher.config import Config
+from matcher.criteria import CRITERION_NAMES
+from matcher.errors import InputError, RowError
+from matcher.explain import Outcome
+from matcher.round.result import (
+    CapacityUse,
+    Counts,
+    GroupRate,
+    KeptRelationship,
+    MatchResult,
+    MatchRow,
+    MatchStatus,
+    SolverInfo,
+    Summary,
+    TopCandidate,
+)
+from matcher.round.summary import MIN_GROUP_SIZE
+
+__all__ = ["SUPPRESSED", "load_result", "result_dict", "result_from_dict"]
+
+#: How a group too small to show is written in ``summary.by_group``: ``{"n": "<5"}``.
+SUPPRESSED = f"<{MIN_GROUP_SIZE}"
+
+_T = TypeVar("_T")
+
+
+# --------------------------------------------------------------------------- to JSON
+
+
+def _top_json(c: TopCandidate) -> dict[str, Any]:
+    return {
+        "mentor_id": c.mentor_id,
+        "score": c.score,
+        "criteria": dict(zip(CRITERION_NAMES, c.criteria, strict=True)),
+        "distance_km": c.distance_km,
+        "outcome": c.outcome.value,
+        "reason": c.reason,
+    }
+
+
+def _row_json(r: MatchRow) -> dict[str, Any]:
+    return {
+        "mentee_id": r.mentee_id,
+        "mentor_id": r.mentor_id,
+        "status": r.status.value,
+        "score": r.score,
+        "criteria": dict(r.criteria),
+        "shared_goals": list(r.shared_goals),
+        "signpost_goals": list(r.signpost_goals),
+        "planned_end": r.planned_end.isoformat() if r.planned_end else None,
+        "rank": r.rank,
+        "candidates": r.candidates,
+        "priority": r.priority,
+        "reason": r.reason,
+        "reason_rule": r.rule,
+        "top_candidates": [_top_json(c) for c in r.top_candidates],
+    }
+
+
+def _group_json(g: GroupRate) -> dict[str, Any]:
+    if g.suppressed:
+        return {"n": SUPPRESSED}
+    return {"n": g.n, "matched": g.matched, "match_rate": g.match_rate, "mean_score": g.mean_score}
+
+
+def _summary_json(s: Summary) -> dict[str, Any]:
+    return {
+        "counts": asdict(s.counts),
+        "match_rate": s.match_rate,
+        "mean_score": s.mean_score,
+        "score_quartiles": list(s.score_quartiles) if s.score_quartiles else None,
+        "mentor_capacity_use": asdict(s.mentor_capacity_use),
+        "mentor_capacity_use_mean": s.mentor_capacity_use_mean,
+        "unmatched_by_reason": dict(s.unmatched_by_reason),
+        "by_group": {
+            dim: {k: _group_json(g) for k, g in groups.items()}
+            for dim, groups in s.by_group.items()
+        },
+    }
+
+
+def _solver_json(s: SolverInfo) -> dict[str, Any]:
+    return {**asdict(s), "status": s.status.value, "method": s.method.value}
+
+
+def result_dict(result: MatchResult) -> dict[str, Any]:
+    """The JSON-ready form of a result (``result.json``).
+
+    Rows with a mentor (new or kept) are under ``assignments``, the others under
+    ``unmatched``; both in mentee-id order.
+    """
+    return {
+        "as_of": result.as_of.isoformat(),
+        "summary": _summary_json(result.summary),
+        "solver": _solver_json(result.solver),
+        "warnings": list(result.warnings),
+        "assignments": [_row_json(r) for r in result.rows if r.status.has_mentor],
+        "unmatched": [_row_json(r) for r in result.rows if not r.status.has_mentor],
+        "existing": [asdict(k) for k in result.existing],
+        "config": result.config.model_dump(mode="json"),
+    }
+
+
+# --------------------------------------------------------------------------- from JSON
+
+
+def _opt(value: Any, kind: Callable[[Any], _T]) -> _T | None:
+    return None if value is None else kind(value)
+
+
+def _top_from(d: Mapping[str, Any]) -> TopCandidate:
+    crit = d["criteria"]
+    return TopCandidate(
+        mentor_id=str(d["mentor_id"]),
+        score=float(d["score"]),
+        criteria=tuple(_opt(crit.get(c), float) for c in CRITERION_NAMES),
+        distance_km=float(d["distance_km"]),
+        outcome=Outcome(d["outcome"]),
+        reason=str(d["reason"]),
+    )
+
+
+def _row_from(d: Mapping[str, Any]) -> MatchRow:
+    crit = d["criteria"]
+    return MatchRow(
+        mentee_id=str(d["mentee_id"]),
+        mentor_id=_opt(d["mentor_id"], str),
+        status=MatchStatus(d["status"]),
+        score=_opt(d["score"], float),
+        criteria={c: _opt(crit.get(c), float) for c in CRITERION_NAMES},
+        shared_goals=tuple(d["shared_goals"]),
+        signpost_goals=tuple(d["signpost_goals"]),
+        planned_end=_opt(d["planned_end"], date.fromisoformat),
+        rank=_opt(d["rank"], int),
+        candidates=int(d["candidates"]),
+        priority=_opt(d["priority"], float),
+        reason=str(d["reason"]),
+        rule=str(d["reason_rule"]),
+        # Absent in a result.json written before candidates were kept: explain says less.
+        top_candidates=tuple(_top_from(c) for c in d.get("top_candidates", ())),
+    )
+
+
+def _group_from(d: Mapping[str, Any]) -> GroupRate:
+    if d["n"] == SUPPRESSED:
+        return GroupRate(None)
+    return GroupRate(
+        n=int(d["n"]),
+        matched=_opt(d["matched"], int),
+        match_rate=_opt(d["match_rate"], float),
+        mean_score=_opt(d["mean_score"], float),
+    )
+
+
+def _summary_from(d: Mapping[str, Any]) -> Summary:
+    quartiles = d["score_quartiles"]
+    return Summary(
+        counts=Counts(**{k: int(v) for k, v in d["counts"].items()}),
+        match_rate=_opt(d["match_rate"], float),
+        mean_score=_opt(d["mean_score"], float),
+        score_quartiles=None if quartiles is None else _three(quartiles),
+        mentor_capacity_use=CapacityUse(**{k: int(v) for k, v in d["mentor_capacity_use"].items()}),
+        mentor_capacity_use_mean=_opt(d["mentor_capacity_use_mean"], float),
+        unmatched_by_reason={str(k): int(v) for k, v in d["unmatched_by_reason"].items()},
+        by_group={
+            str(dim): {str(k): _group_from(g) for k, g in groups.items()}
+            for dim, groups in d["by_group"].items()
+        },
+    )
+
+
+def _three(values: list[Any]) -> tuple[float, float, float]:
+    q1, q2, q3 = (float(v) for v in values)
+    return q1, q2, q3
+
+
+def _solver_from(d: Mapping[str, Any]) -> SolverInfo:
+    fields = dict(d)
+    fields["status"] = SolveStatus(fields["status"])
+    fields["method"] = SolveMethod(fields["method"])
+    return SolverInfo(**fields)
+
+
+def result_from_dict(doc: Mapping[str, Any]) -> MatchResult:
+    """The result a :func:`result_dict` document describes.
+
+    Raises
+    ------
+    KeyError, TypeError, ValueError
+        The document does not have the shape of ``result.json``.
+    pydantic.ValidationError
+        Its ``config`` is not a valid config.
+    """
+    rows = [_row_from(r) for r in (*doc["assignments"], *doc["unmatched"])]
+    return MatchResult(
+        rows=tuple(sorted(rows, key=lambda r: r.mentee_id)),
+        summary=_summary_from(doc["summary"]),
+        solver=_solver_from(doc["solver"]),
+        as_of=date.fromisoformat(doc["as_of"]),
+        config=Config.model_validate(doc["config"]),
+        warnings=tuple(str(w) for w in doc["warnings"]),
+        existing=tuple(
+            KeptRelationship(str(k["mentee_id"]), str(k["mentor_id"]))
+            for k in doc.get("existing", ())
+        ),
+    )
+
+
+def load_result(path: str | Path) -> MatchResult:
+    """Read a finished round back from its ``result.json`` (see ``matcher match --json``).
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    MatchResult
+        Equal to the result that was saved.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, is not JSON, or is not a ``result.json``.
+    """
+    name = Path(path).name
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except OSError as exc:
+        problem = f"cannot be read: {exc.strerror}"
+        raise InputError([RowError(name, None, None, None, problem)]) from None
+    except ValueError as exc:
+        problem = f"is not valid JSON ({exc})"
+        raise InputError([RowError(name, None, None, None, problem)]) from None
+    try:
+        return result_from_dict(doc)
+    except ValidationError as exc:
+        problem = f"is not a valid config ({exc.error_count()} problems)"
+        raise InputError([RowError(name, None, None, "config", problem)]) from None
+    except KeyError as exc:
+        problem = f"is not a result.json written by matcher (no {exc})"
+        raise InputError([RowError(name, None, None, None, problem)]) from None
+    except (TypeError, ValueError, AttributeError):
+        # Values are not echoed: a result holds reasons and ids of real people.
+        problem = "is not a result.json written by matcher (a value has the wrong type)"
+        raise InputError([RowError(name, None, None, None, problem)]) from None
