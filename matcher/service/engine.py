@@ -2,8 +2,9 @@
 
 The only module of the service that imports the engine, and only through its public
 API (models, ``caseload_from_lists``, ``config_from_dict``, ``match``, ``shortlist``,
-``matcher.round``'s writers of matches.csv and result.json, ``matcher.report``'s page). It imports neither
-FastAPI nor SQLAlchemy, so the worker processes that run rounds stay lean.
+``matcher.round``'s writers of matches.csv and result.json, ``matcher.report``'s page).
+It imports neither FastAPI nor SQLAlchemy, so the worker processes that run rounds stay
+lean.
 
 A posted body is validated exactly as files are: the same checks and the same messages,
 each naming the list (``mentees``, ``mentors``, ...), the item (row ``n`` is the list's
