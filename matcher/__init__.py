@@ -10,23 +10,27 @@ report, text explanations and files (``report``, ``round.writers``).
 from matcher._version import __version__ as __version__
 from matcher.assignment import SolveMethod, SolveResult, SolveStatus, solve
 from matcher.candidates import Candidates, find_candidates
+from matcher.commit import Commit, commit_round
 from matcher.config import Config, load_config
 from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
 from matcher.io import (
     Caseload,
     load_caseload,
+    load_decisions,
     load_existing,
     load_mentees,
     load_mentors,
     load_prisons,
+    load_proposals,
     load_supervisors,
 )
-from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.models import Decision, Existing, Mentee, Mentor, Prison, Proposal, Supervisor
 from matcher.report import explain_mentee
 from matcher.round import (
     MatchResult,
     MatchRow,
     MatchStatus,
+    Review,
     SolverInfo,
     Summary,
     TopCandidate,
@@ -39,11 +43,13 @@ from matcher.tuning import Comparison, Sweep, compare, load_grid, sweep
 
 __all__ = [
     "Candidates",
+    "Commit",
     "Comparison",
     "MatchResult",
     "MatchRow",
     "MatchStatus",
     "Shortlist",
+    "Review",
     "SolveMethod",
     "SolveResult",
     "SolveStatus",
@@ -52,6 +58,7 @@ __all__ = [
     "SolverInfo",
     "Summary",
     "TopCandidate",
+    "commit_round",
     "explain_mentee",
     "find_candidates",
     "generate_caseload",
@@ -62,6 +69,7 @@ __all__ = [
     "Caseload",
     "Config",
     "ConfigError",
+    "Decision",
     "Existing",
     "InputError",
     "MatcherError",
@@ -69,14 +77,17 @@ __all__ = [
     "Mentor",
     "ParameterError",
     "Prison",
+    "Proposal",
     "Supervisor",
     "load_caseload",
     "load_config",
+    "load_decisions",
     "load_grid",
     "load_existing",
     "load_mentees",
     "load_mentors",
     "load_prisons",
+    "load_proposals",
     "load_result",
     "load_supervisors",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from matcher.candidates import find_candidates, write_candidates
+from matcher.commit import commit_files
 from matcher.config import load_config
 from matcher.demo import run_demo
 from matcher.errors import MatcherError, ParameterError
@@ -22,10 +23,12 @@ from matcher.options import (
     as_of_option,
     caseload_options,
     config_option,
+    decisions_option,
     existing_option,
     mentees_option,
     mentors_option,
     optional_caseload_options,
+    previous_option,
     prisons_option,
     result_option,
     supervisors_option,
@@ -39,6 +42,7 @@ from matcher.round import (
     write_matches_csv,
     write_result_json,
 )
+from matcher.round.review import review_lines
 from matcher.service.cli import add_service_commands
 from matcher.shortlist import shortlist
 from matcher.synth import generate as generate_caseload
@@ -87,14 +91,18 @@ def main() -> None:
 
 @main.command()
 @caseload_options
+@decisions_option
 @config_option
+@as_of_option
 def validate(
     mentees: str,
     mentors: str,
     existing: str | None,
     supervisors: str | None,
     prisons: str | None,
+    decisions: str | None,
     config_path: str | None,
+    as_of: Any,
 ) -> None:
     """Check input files; every error names file, row and field."""
     config = load_config(config_path)
@@ -104,6 +112,8 @@ def validate(
         existing,
         supervisors,
         prisons,
+        decisions=decisions,
+        as_of=_day(as_of),
         allow_unknown_columns=config.rules.allow_unknown_columns,
     )
     counts = ", ".join(f"{n} {kind}" for kind, n in caseload.counts().items())
@@ -124,9 +134,11 @@ def _summary_line(result: MatchResult) -> str:
     rate = result.summary.match_rate
     mean = result.summary.mean_score
     s = result.solver
+    accepted = f"{c.accepted} accepted in review" if result.review is not None else ""
+    within = "; ".join(p for p in (f"{rate:.1%}" if rate is not None else "", accepted) if p)
     text = (
         f"matched {c.matched} of {c.to_match} mentees"
-        + (f" ({rate:.1%})" if rate is not None else "")
+        + (f" ({within})" if within else "")
         + (f", mean score {mean:.3f}" if mean is not None else "")
         + f"; {c.existing} existing kept; solver {s.status}"
     )
@@ -139,6 +151,8 @@ def _summary_line(result: MatchResult) -> str:
 
 @main.command("match")
 @caseload_options
+@decisions_option
+@previous_option
 @config_option
 @as_of_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="matches.csv to write.")
@@ -150,6 +164,8 @@ def match_command(
     existing: str | None,
     supervisors: str | None,
     prisons: str | None,
+    decisions: str | None,
+    previous: str | None,
     config_path: str | None,
     as_of: Any,
     out: str,
@@ -157,7 +173,10 @@ def match_command(
     report: str | None,
 ) -> None:
     """Find the optimal assignment and explain every outcome."""
-    result = match_files(mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of))
+    result = match_files(
+        mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of),
+        decisions=decisions, previous=previous,
+    )  # fmt: skip
     write_matches_csv(out, result)
     if json_path:
         write_result_json(json_path, result)
@@ -165,6 +184,9 @@ def match_command(
         write_report(report, result)
     _echo_warnings(result)
     click.echo(_summary_line(result))
+    if result.review is not None:
+        for line in review_lines(result.review):
+            click.echo(line)
 
 
 @main.command()
@@ -236,6 +258,7 @@ def shortlist_command(
 @click.option("--mentee", "mentee_id", required=True, help="Id of the mentee to explain.")
 @result_option
 @optional_caseload_options
+@decisions_option
 @config_option
 @as_of_option
 @click.option(
@@ -253,6 +276,7 @@ def explain_command(
     existing: str | None,
     supervisors: str | None,
     prisons: str | None,
+    decisions: str | None,
     config_path: str | None,
     as_of: Any,
     k: int,
@@ -269,6 +293,7 @@ def explain_command(
             "--existing": existing,
             "--supervisors": supervisors,
             "--prisons": prisons,
+            "--decisions": decisions,
             "--config": config_path,
             "--as-of": as_of,
         }
@@ -290,11 +315,52 @@ def explain_command(
             config_path,
             _day(as_of),
             explain_top=k,
+            decisions=decisions,
         )
         source = Path(mentees).name
     if mentee_id not in {r.mentee_id for r in result.rows}:
         raise ParameterError(f"mentee {mentee_id} is not in {source}")
     click.echo(explain_mentee(result, mentee_id, k=k), nl=False)
+
+
+@main.command("commit")
+@click.option(
+    "--existing",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="This round's existing relationships (none on a first round).",
+)
+@click.option(
+    "--matches", required=True, type=click.Path(dir_okay=False), help="The round's matches.csv."
+)
+@click.option(
+    "--decisions",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The decisions the round was reviewed with.",
+)
+@as_of_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Next round's existing relationships to write.",
+)
+def commit_command(
+    existing: str | None, matches: str, decisions: str, as_of: Any, out: str
+) -> None:
+    """Write the next round's running relationships (accepted pairs in, ended ones out)."""
+    result = commit_files(existing, matches, decisions, out, _day(as_of))
+    due = result.past_planned_end
+    ended = len(result.endings) - len(due)
+    click.echo(
+        f"{len(result.relationships)} running relationships for the next round "
+        f"({result.kept} kept, {len(result.added)} accepted added); {ended} ended, "
+        f"{len(due)} past their planned end -> {out}"
+    )
+    if due:
+        ids = ", ".join(e.mentee_id for e in due[:10]) + (" ..." if len(due) > 10 else "")
+        click.echo(f"bring to a definitive end (mentees {ids})")
 
 
 @main.command()

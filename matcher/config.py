@@ -112,6 +112,9 @@ class PriorityConfig(_Section):
     release_window_days: int = Field(
         90, ge=0, description="days before release in which a match is urgent"
     )
+    ended_early: float = Field(
+        1.0, ge=0, description="added to the priority of a mentee whose relationship ended early"
+    )
 
 
 class ObjectiveConfig(_Section):

@@ -23,17 +23,21 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from matcher.decisions import check_decisions
 from matcher.errors import InputError, RowError
 from matcher.models import (
     MODELS,
     SENSITIVE_FIELDS,
+    Decision,
     Existing,
     Mentee,
     Mentor,
     Prison,
+    Proposal,
     Record,
     Supervisor,
 )
+from matcher.relationships import has_ended, running_on
 
 __all__ = [
     "MAX_ERRORS",
@@ -42,10 +46,12 @@ __all__ = [
     "caseload_from_lists",
     "format_cell",
     "load_caseload",
+    "load_decisions",
     "load_existing",
     "load_mentees",
     "load_mentors",
     "load_prisons",
+    "load_proposals",
     "load_records",
     "load_supervisors",
     "records_from_list",
@@ -130,6 +136,8 @@ def _describe(err: Any, field_name: str | None) -> str:
         return f"must be a finite number{got}"
     if kind == "too_short":
         return "must not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters{got}"
     if kind in ("date_parsing", "date_type", "date_from_datetime_parsing", "value_error"):
         msg = str(err.get("msg", "")).removeprefix("Value error, ")
         if kind != "value_error":
@@ -355,7 +363,7 @@ def _validated(
             if errors.full:
                 break
             continue
-        key = getattr(rec, id_field) if id_field else None
+        key = getattr(rec, id_field) if id_field and model.UNIQUE_ID else None
         if key is not None:
             if key in first_row:
                 errors.add(
@@ -395,6 +403,20 @@ def load_prisons(path: PathLike, **kwargs: Any) -> tuple[Prison, ...]:
     return load_records(path, Prison, **kwargs)
 
 
+def load_decisions(path: PathLike, **kwargs: Any) -> tuple[Decision, ...]:
+    """Load a coordinator's decisions from CSV or JSON; see :func:`load_records`.
+
+    Only each row is checked here; :func:`matcher.decisions.check_decisions` checks the
+    rows against each other and against a round (``load_caseload`` does both).
+    """
+    return load_records(path, Decision, **kwargs)
+
+
+def load_proposals(path: PathLike, **kwargs: Any) -> tuple[Proposal, ...]:
+    """Read back an earlier round's ``matches.csv`` (its other columns are ignored)."""
+    return load_records(path, Proposal, **{"allow_unknown_columns": True, **kwargs})
+
+
 @dataclass(frozen=True)
 class Caseload:
     """Everything one matching round reads, validated and cross-checked.
@@ -410,6 +432,7 @@ class Caseload:
     existing: tuple[Existing, ...] = ()
     supervisors: tuple[Supervisor, ...] = ()
     prisons: tuple[Prison, ...] = ()
+    decisions: tuple[Decision, ...] = ()
     warnings: tuple[str, ...] = field(default=())
 
     def counts(self) -> dict[str, int]:
@@ -424,6 +447,8 @@ def load_caseload(
     supervisors: PathLike | None = None,
     prisons: PathLike | None = None,
     *,
+    decisions: PathLike | None = None,
+    as_of: date | None = None,
     allow_unknown_columns: bool = False,
     max_errors: int = MAX_ERRORS,
 ) -> Caseload:
@@ -431,9 +456,11 @@ def load_caseload(
 
     Errors in several files are reported together. References checked: an existing
     relationship's mentor must be in the mentors file and a mentee may have only one;
-    a mentor's supervisor must be in the supervisors file when one is given. Exclusions
+    a mentor's supervisor must be in the supervisors file when one is given; decisions
+    must name known mentees and mentors, without contradicting each other. Exclusions
     naming unknown mentors and prison codes missing from a given prisons file are
-    warnings.
+    warnings. A relationship that has ended by ``as_of`` (default today) may name a
+    mentor no longer in the mentors file.
 
     Raises
     ------
@@ -446,6 +473,7 @@ def load_caseload(
         "existing": existing,
         "supervisors": supervisors,
         "prisons": prisons,
+        "decisions": decisions,
     }
     names = {k: Path(p).name for k, p in paths.items() if p is not None}
 
@@ -457,12 +485,13 @@ def load_caseload(
             max_errors=max_errors,
         )
 
-    return _caseload(names, load, max_errors)
+    return _caseload(names, load, max_errors, as_of)
 
 
 def caseload_from_lists(
     data: Mapping[str, Any],
     *,
+    as_of: date | None = None,
     allow_unknown_columns: bool = False,
     max_errors: int = MAX_ERRORS,
 ) -> Caseload:
@@ -471,9 +500,11 @@ def caseload_from_lists(
     Parameters
     ----------
     data : mapping of str to list
-        ``mentees`` and ``mentors`` (required), ``existing``, ``supervisors`` and
-        ``prisons`` (a missing or ``None`` entry counts as a file not given). Messages
-        name each list by its key, e.g. ``mentees row 3 (id E002): gender ...``.
+        ``mentees`` and ``mentors`` (required), ``existing``, ``supervisors``,
+        ``prisons`` and ``decisions`` (a missing or ``None`` entry counts as a file not
+        given). Messages name each list by its key, e.g. ``mentees row 3 (id E002): ...``.
+    as_of : date, optional
+        The run date, for relationships that have ended (default today).
 
     Raises
     ------
@@ -491,11 +522,14 @@ def caseload_from_lists(
             max_errors=max_errors,
         )
 
-    return _caseload(names, load, max_errors)
+    return _caseload(names, load, max_errors, as_of)
 
 
 def _caseload(
-    names: dict[str, str], load: Callable[[str], tuple[Any, ...]], max_errors: int
+    names: dict[str, str],
+    load: Callable[[str], tuple[Any, ...]],
+    max_errors: int,
+    as_of: date | None,
 ) -> Caseload:
     """Load every given kind (``names`` holds their labels), then cross-check them."""
     loaded: dict[str, tuple[Any, ...]] = {}
@@ -512,21 +546,24 @@ def _caseload(
             truncated |= exc.truncated
     if all_errors:
         raise InputError(all_errors, truncated)
-    warnings = _cross_check(names, loaded, max_errors)
+    warnings = _cross_check(names, loaded, max_errors, as_of or date.today())
     for w in warnings:
         log.warning(w)
     return Caseload(**loaded, warnings=tuple(warnings))
 
 
 def _cross_check(
-    name: dict[str, str], loaded: dict[str, tuple[Any, ...]], limit: int
+    name: dict[str, str],
+    loaded: dict[str, tuple[Any, ...]],
+    limit: int,
+    as_of: date,
 ) -> list[str]:
     errors = _Collector(limit)
     warnings: list[str] = []
     mentor_ids = {m.id for m in loaded["mentors"]}
     seen_mentee: dict[str, int] = {}
     for row, rel in enumerate(loaded["existing"], start=1):
-        if rel.mentor_id not in mentor_ids:
+        if rel.mentor_id not in mentor_ids and not has_ended(rel, as_of):
             errors.add(
                 RowError(
                     name["existing"],
@@ -560,6 +597,18 @@ def _cross_check(
                         f"names {m.supervisor}, who is not in {name['supervisors']}",
                     )
                 )
+    if "decisions" in name:
+        for e in check_decisions(
+            loaded["decisions"],
+            loaded["mentees"],
+            loaded["mentors"],
+            running_on(loaded["existing"], as_of),
+            source=name["decisions"],
+            mentees_source=name["mentees"],
+            mentors_source=name["mentors"],
+            existing_source=name.get("existing", "existing"),
+        ):
+            errors.add(e)
     errors.raise_if_any()
     for row, e in enumerate(loaded["mentees"], start=1):
         unknown = [x for x in e.exclude_mentors if x not in mentor_ids]

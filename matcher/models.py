@@ -17,6 +17,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -24,12 +26,14 @@ from matcher.vocab import (
     ContactFrequency,
     ContactMode,
     Custody,
+    DecisionKind,
     Ethnicity,
     Gender,
     Goal,
     MenteeGenderRequirement,
     MentorGenderWish,
     Risk,
+    RowStatus,
     Slot,
     Strength,
 )
@@ -38,10 +42,12 @@ __all__ = [
     "ID_PATTERN",
     "MODELS",
     "SENSITIVE_FIELDS",
+    "Decision",
     "Existing",
     "Mentee",
     "Mentor",
     "Prison",
+    "Proposal",
     "Record",
     "Supervisor",
     "field_reference",
@@ -50,9 +56,19 @@ __all__ = [
 ID_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-# Special-category (or offence-related) fields: their values never appear in messages or logs.
+# Special-category (or offence-related) fields, and free text that may hold such data (end
+# reasons, coordinators' notes): their values never appear in messages or logs.
 SENSITIVE_FIELDS: frozenset[str] = frozenset(
-    {"ethnicity", "faith", "ethnicity_match", "faith_match", "risk", "lived_experience"}
+    {
+        "ethnicity",
+        "faith",
+        "ethnicity_match",
+        "faith_match",
+        "risk",
+        "lived_experience",
+        "end_reason",
+        "note",
+    }
 )
 
 
@@ -98,6 +114,8 @@ class Record(BaseModel):
     LIST_FIELDS: ClassVar[frozenset[str]] = frozenset()
     #: The field that identifies a row in error messages.
     ID_FIELD: ClassVar[str | None] = "id"
+    #: Whether two rows of a file may not share the ``ID_FIELD`` value.
+    UNIQUE_ID: ClassVar[bool] = True
 
 
 class Mentee(Record):
@@ -203,8 +221,69 @@ class Existing(Record):
     hours: float | None = Field(
         None, ge=0, description="weekly hours it takes (default: config `existing_hours`)"
     )
+    start_date: IsoDate | None = Field(None, description="when it started (optional)")
+    planned_end: IsoDate | None = Field(
+        None,
+        description="its planned end; once reached it ends and is listed for a definitive ending",
+    )
+    end_date: IsoDate | None = Field(
+        None, description="when it ended or will end; from that date it no longer counts"
+    )
+    end_reason: str | None = Field(
+        None, max_length=500, description="why it ended (free text, never logged or shown)"
+    )
 
     ID_FIELD: ClassVar[str | None] = "mentee_id"
+
+    @field_validator("planned_end", "end_date")
+    @classmethod
+    def _not_before_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("start_date")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"must not be before start_date {start.isoformat()}")
+        return value
+
+    @model_validator(mode="after")
+    def _reason_needs_date(self) -> Existing:
+        # A reason without a date leaves it unclear whether the relationship has ended.
+        if self.end_reason is not None and self.end_date is None:
+            raise ValueError("end_reason needs an end_date")
+        return self
+
+
+class Decision(Record):
+    """A coordinator's review of one proposed pair: accept it or reject it."""
+
+    mentee_id: Id = Field(description="the mentee's id; must be in the mentees file")
+    mentor_id: Id = Field(description="the mentor's id; must be in the mentors file")
+    decision: DecisionKind = Field(
+        description="`accept`: keep the pair; `reject`: never propose it again"
+    )
+    note: str | None = Field(
+        None, max_length=1000, description="the coordinator's note (free text, never logged)"
+    )
+
+    ID_FIELD: ClassVar[str | None] = "mentee_id"
+    UNIQUE_ID: ClassVar[bool] = False  # a mentee may have several decisions
+
+
+class Proposal(Record):
+    """One row of an earlier round's ``matches.csv``, read back (other columns ignored)."""
+
+    mentee_id: Id = Field(description="the mentee's id")
+    mentor_id: Id | None = Field(None, description="the mentor proposed, accepted or running")
+    status: RowStatus = Field(description="the row's status in that round")
+    planned_end: IsoDate | None = Field(None, description="the pair's planned end")
+    hours: float | None = Field(None, ge=0, description="weekly hours the pair takes")
+
+    ID_FIELD: ClassVar[str | None] = "mentee_id"
+
+    @model_validator(mode="after")
+    def _mentor_given(self) -> Proposal:
+        if (self.status == "unmatched") != (self.mentor_id is None):
+            want = "empty" if self.status == "unmatched" else "given"
+            raise ValueError(f"mentor_id must be {want} when status is '{self.status}'")
+        return self
 
 
 class Supervisor(Record):
@@ -232,6 +311,7 @@ MODELS: dict[str, type[Record]] = {
     "existing": Existing,
     "supervisors": Supervisor,
     "prisons": Prison,
+    "decisions": Decision,
 }
 
 

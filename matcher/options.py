@@ -11,10 +11,12 @@ __all__ = [
     "as_of_option",
     "caseload_options",
     "config_option",
+    "decisions_option",
     "existing_option",
     "mentees_option",
     "mentors_option",
     "optional_caseload_options",
+    "previous_option",
     "prisons_option",
     "result_option",
     "supervisors_option",
@@ -35,6 +37,18 @@ supervisors_option = click.option(
     "--supervisors", type=_file, default=None, help="Supervisors and their caps."
 )
 prisons_option = click.option("--prisons", type=_file, default=None, help="Prison sites.")
+decisions_option = click.option(
+    "--decisions",
+    type=_file,
+    default=None,
+    help="Review of earlier proposals (accept/reject), .csv or .json.",
+)
+previous_option = click.option(
+    "--previous",
+    type=_file,
+    default=None,
+    help="The earlier matches.csv, to report what changed.",
+)
 config_option = click.option(
     "--config",
     "config_path",
@@ -60,7 +74,13 @@ result_option = click.option(
 def caseload_options(func: F) -> F:
     """All input-file options of a round, in one decorator."""
     for option in reversed(
-        [mentees_option, mentors_option, existing_option, supervisors_option, prisons_option]
+        [
+            mentees_option,
+            mentors_option,
+            existing_option,
+            supervisors_option,
+            prisons_option,
+        ]
     ):
         func = option(func)
     return func

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
 
 from matcher import vocab
-from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.models import Decision, Existing, Mentee, Mentor, Prison, Supervisor
+from tests.factories import make_mentee, make_mentor
 
 __all__ = [
+    "ReviewedRound",
     "existing_records",
     "local_caseloads",
     "ids",
     "mentee_records",
     "mentor_records",
     "prison_records",
+    "reviewed_rounds",
     "supervisor_records",
 ]
 
@@ -180,3 +184,102 @@ def local_caseloads(
             )
         )
     return mentees, mentors
+
+
+# --- reviewed rounds: existing relationships that end, supervisors and decisions -----------
+
+
+@dataclass(frozen=True)
+class ReviewedRound:
+    """A small round with everything a review can bring, valid on ``as_of``."""
+
+    mentees: list[Mentee]
+    mentors: list[Mentor]
+    existing: list[Existing]
+    supervisors: list[Supervisor]
+    decisions: list[Decision]
+    as_of: date
+
+
+_REVIEW_GOALS = ("employment", "finance", "family", "health")
+_SLOTS = ("mon_am", "tue_pm", "wed_eve", "sun_eve")
+
+
+def _relationship(draw: st.DrawFn, mentee_id: str, mentor_id: str, as_of: date) -> Existing:
+    day = st.sampled_from([None, as_of - timedelta(days=30), as_of, as_of + timedelta(days=30)])
+    return Existing(
+        mentee_id=mentee_id,
+        mentor_id=mentor_id,
+        hours=draw(st.sampled_from([None, 0.5, 3.0])),
+        start_date=as_of - timedelta(days=400),
+        planned_end=draw(day),
+        end_date=draw(day),
+    )
+
+
+@st.composite
+def reviewed_rounds(draw: st.DrawFn, as_of: date = date(2026, 1, 5)) -> ReviewedRound:
+    """Up to 8 community mentees and 4 mentors near each other, binding seats, hours and a
+    supervisor cap, relationships running or ended on ``as_of``, and consistent decisions
+    (some accepted pairs infeasible or over a limit, some rejections)."""
+    n, m = draw(st.integers(1, 8)), draw(st.integers(1, 4))
+    mentor_ids = [f"M{j}" for j in range(m)]
+    mentees = [
+        make_mentee(
+            f"E{i}",
+            lat=51.5 + draw(st.integers(-15, 15)) / 100,
+            lon=-0.1,
+            goals=tuple(draw(st.lists(st.sampled_from(_REVIEW_GOALS), max_size=2, unique=True))),
+            contact_frequency=draw(st.sampled_from(["weekly", "fortnightly", "monthly"])),
+            risk=draw(st.sampled_from(["low", "low", "low", "high"])),
+            gender=draw(st.sampled_from(["male", "female"])),
+            mentor_gender=draw(st.sampled_from(["any", "female"])),
+            mentor_gender_strength=draw(st.sampled_from(["none"] * 5 + ["required"])),
+            priority=draw(st.sampled_from([None, 0.0, 1.0, 2.0])),
+            exclude_mentors=draw(st.sampled_from([()] * 6 + [(j,) for j in mentor_ids])),
+            availability=tuple(draw(st.lists(st.sampled_from(_SLOTS), min_size=1, unique=True))),
+        )
+        for i in range(n)
+    ]
+    mentors = [
+        make_mentor(
+            mid,
+            lat=51.5 + draw(st.integers(-15, 15)) / 100,
+            lon=-0.1,
+            capacity=draw(st.sampled_from([2, 0, 1, 3])),
+            max_hours=draw(st.sampled_from([4.0, 0.5, 1.0, 2.0, 6.0])),
+            max_travel_km=draw(st.sampled_from([20.0, 60.0, 60.0])),
+            max_risk=draw(st.sampled_from(["low", "medium", "high", "high"])),
+            gender=draw(st.sampled_from(["male", "female"])),
+            supervisor=draw(st.sampled_from([None, "S1"])),
+        )
+        for mid in mentor_ids
+    ]
+    who = draw(st.lists(st.sampled_from([e.id for e in mentees] + ["X1"]), unique=True))
+    existing = [_relationship(draw, e, draw(st.sampled_from(mentor_ids)), as_of) for e in who[:3]]
+
+    def runs(rel: Existing) -> bool:  # written from the contract, not taken from matcher
+        if rel.end_date is not None:
+            return rel.end_date > as_of
+        return rel.planned_end is None or rel.planned_end > as_of
+
+    running = {r.mentee_id: r.mentor_id for r in existing if runs(r)}
+    decisions = []
+    for e in mentees:
+        kind = draw(st.sampled_from(["none", "accept", "accept", "reject", "both"]))
+        if e.id in running:
+            if kind == "accept":  # the pair is already running: a harmless repeat
+                decisions.append(
+                    Decision(mentee_id=e.id, mentor_id=running[e.id], decision="accept")
+                )
+            continue
+        chosen = draw(st.permutations(mentor_ids))
+        if kind in ("accept", "both"):
+            decisions.append(Decision(mentee_id=e.id, mentor_id=chosen[0], decision="accept"))
+        if kind in ("reject", "both"):
+            for mid in chosen[1 if kind == "both" else 0 :][: draw(st.integers(1, 2))]:
+                decisions.append(Decision(mentee_id=e.id, mentor_id=mid, decision="reject"))
+    supervisors = [Supervisor(id="S1", capacity=draw(st.sampled_from([2, 0, 1, 4])))]
+    return ReviewedRound(
+        mentees, mentors, existing, supervisors, draw(st.permutations(decisions)), as_of
+    )

@@ -28,7 +28,9 @@ def test_help_lists_every_command() -> None:
 def test_validate_ok(caseload_dir: Path) -> None:
     result = CliRunner().invoke(main, ["validate", *_files(caseload_dir)])
     assert result.exit_code == 0, result.output
-    assert result.output == ("valid: 3 mentees, 2 mentors, 1 existing, 1 supervisors, 1 prisons\n")
+    assert result.output == (
+        "valid: 3 mentees, 2 mentors, 1 existing, 1 supervisors, 1 prisons, 0 decisions\n"
+    )
 
 
 def test_validate_bad_input_exit_2_no_traceback(caseload_dir: Path) -> None:

@@ -46,7 +46,14 @@ def test_valid_caseload_loads(caseload_dir: Path) -> None:
             for k in ("mentees", "mentors", "existing", "supervisors", "prisons")
         )
     )
-    assert c.counts() == {"mentees": 3, "mentors": 2, "existing": 1, "supervisors": 1, "prisons": 1}
+    assert c.counts() == {
+        "mentees": 3,
+        "mentors": 2,
+        "existing": 1,
+        "supervisors": 1,
+        "prisons": 1,
+        "decisions": 0,
+    }
     assert c.mentees[1].languages == ("english", "welsh")
     assert c.mentees[1].release_date is not None
     assert c.warnings == ()

@@ -49,6 +49,8 @@ class Loads:
     group: npt.NDArray[np.int64]  # per mentor: supervisor index, -1 for none
     sup_used: npt.NDArray[np.int64]  # per supervisor: relationships overseen
     sup_cap: npt.NDArray[np.int64]  # per supervisor: cap
+    #: Per mentor, how many of ``seats`` are pairs accepted in review (None: no review).
+    accepted: npt.NDArray[np.int64] | None = None
 
 
 @dataclass(frozen=True, eq=False)

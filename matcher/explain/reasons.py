@@ -98,6 +98,7 @@ def strongest_criteria(
 
 
 _FULL_EXISTING = "is full with existing relationships"
+_FULL_ACCEPTED = "is full with existing relationships and pairs accepted in review"
 _NO_MENTEES = "takes no mentees (capacity 0)"
 _NO_HOURS = "has too few weekly hours left"
 # Room left: an optimal round still placed the mentee elsewhere.
@@ -113,6 +114,7 @@ def limit_phrases(state: RoundState, pairs: npt.NDArray[np.integer]) -> list[str
     j = state.cands.mentor[rows]
     taker = state.taker[j]
     priority = state.cands.mentee_arrays.priority[np.maximum(taker, 0)]
+    accepted = state.loads.accepted
     out = []
     for code, jj, k, pk in zip(
         state.kinds[rows].tolist(), j.tolist(), taker.tolist(), priority.tolist(), strict=True
@@ -122,7 +124,8 @@ def limit_phrases(state: RoundState, pairs: npt.NDArray[np.integer]) -> list[str
             if k >= 0:
                 out.append(f"went to {state.mentees[k].id} (priority {pk:g})")
             else:
-                out.append(_NO_MENTEES if state.mentors[jj].capacity == 0 else _FULL_EXISTING)
+                full = _FULL_ACCEPTED if accepted is not None and accepted[jj] else _FULL_EXISTING
+                out.append(_NO_MENTEES if state.mentors[jj].capacity == 0 else full)
         elif kind is Outcome.HOURS:
             out.append(_NO_HOURS)
         elif kind is Outcome.SUPERVISOR:

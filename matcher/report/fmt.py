@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape
 
@@ -17,6 +17,7 @@ __all__ = [
     "pct",
     "score_text",
     "slug",
+    "table",
     "time_html",
     "words",
 ]
@@ -96,3 +97,18 @@ def clip(label: str, limit: int = 26) -> str:
 def slug(text: str) -> str:
     """``text`` as a lower-case ASCII id fragment."""
     return "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
+
+
+def table(caption: str, head: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]],
+          empty: str) -> str:  # fmt: skip
+    """A table; ``head`` is (label, css class); cells are HTML already escaped."""
+    body = ["<tr>" + "".join(f'<td class="{c}">{v}</td>' if c else f"<td>{v}</td>"
+                             for (_, c), v in zip(head, cells, strict=True)) + "</tr>"
+            for cells in rows]  # fmt: skip
+    if not body:
+        return f'<p class="muted">{e(empty)}</p>'
+    ths = "".join(f'<th scope="col" class="{c}">{e(h)}</th>' if c == "num"
+                  else f'<th scope="col">{e(h)}</th>' for h, c in head)  # fmt: skip
+    return (f'<div class="table-wrap"><table>\n<caption>{e(caption)}</caption>\n'
+            f"<thead><tr>{ths}</tr></thead>\n<tbody>\n" + "\n".join(body)
+            + "\n</tbody>\n</table></div>")  # fmt: skip

@@ -16,13 +16,14 @@ pseudonymous id only.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from matcher._version import __version__
 from matcher.io import atomic_writer
 from matcher.report.charts import capacity_figure, group_figures, reasons_figure, score_figure
-from matcher.report.fmt import e, finite, goals_text, long_date, pct, score_text, time_html
+from matcher.report.fmt import e, finite, goals_text, long_date, pct, score_text, table, time_html
 from matcher.report.labels import METHODS, OBJECTIVES, reason_label
+from matcher.report.review import review_nav, review_section
 from matcher.report.style import page_template, stylesheet
 from matcher.round import (
     MIN_GROUP_SIZE,
@@ -86,21 +87,6 @@ def _figures(result: MatchResult) -> str:
             "</dl>\n</section>")  # fmt: skip
 
 
-def _table(caption: str, head: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]],
-           empty: str) -> str:  # fmt: skip
-    """A table; ``head`` is (label, css class); cells are HTML already escaped."""
-    body = ["<tr>" + "".join(f'<td class="{c}">{v}</td>' if c else f"<td>{v}</td>"
-                             for (_, c), v in zip(head, cells, strict=True)) + "</tr>"
-            for cells in rows]  # fmt: skip
-    if not body:
-        return f'<p class="muted">{e(empty)}</p>'
-    ths = "".join(f'<th scope="col" class="{c}">{e(h)}</th>' if c == "num"
-                  else f'<th scope="col">{e(h)}</th>' for h, c in head)  # fmt: skip
-    return (f'<div class="table-wrap"><table>\n<caption>{e(caption)}</caption>\n'
-            f"<thead><tr>{ths}</tr></thead>\n<tbody>\n" + "\n".join(body)
-            + "\n</tbody>\n</table></div>")  # fmt: skip
-
-
 def _matches_table(rows: Sequence[MatchRow]) -> str:
     head = [("Mentee", "id"), ("Mentor", "id"), ("Score", "num"), ("Rank", "num"),
             ("Shared goals", ""), ("Signpost goals", ""), ("Planned end", ""),
@@ -112,31 +98,31 @@ def _matches_table(rows: Sequence[MatchRow]) -> str:
          time_html(r.planned_end) or "–", e(r.reason)]
         for r in rows
     ]  # fmt: skip
-    return _table(f"Proposed matches ({len(rows)}), by mentee id", head, cells,
-                  "No new matches in this round.")  # fmt: skip
+    return table(f"Proposed matches ({len(rows)}), by mentee id", head, cells,
+                 "No new matches in this round.")  # fmt: skip
 
 
 def _unmatched_table(rows: Sequence[MatchRow]) -> str:
     head = [("Mentee", "id"), ("Reason", ""), ("Candidates", "num"), ("In detail", "")]
     cells = [[e(r.mentee_id), e(reason_label(r.rule)), e(r.candidates), e(r.reason)]
              for r in rows]  # fmt: skip
-    return _table(f"Mentees not matched ({len(rows)}), by mentee id", head, cells,
-                  "Every mentee to match was matched.")  # fmt: skip
+    return table(f"Mentees not matched ({len(rows)}), by mentee id", head, cells,
+                 "Every mentee to match was matched.")  # fmt: skip
 
 
 def _existing_table(kept: Sequence[KeptRelationship], in_file: int) -> str:
     """Every running relationship kept: the headline box counts the same ones."""
     head = [("Mentee", "id"), ("Mentor", "id")]
     cells = [[e(k.mentee_id), e(k.mentor_id)] for k in kept]
-    table = _table(f"Existing relationships kept ({len(kept)}), by mentee id", head, cells,
-                   "No existing relationships.")  # fmt: skip
+    html = table(f"Existing relationships kept ({len(kept)}), by mentee id", head, cells,
+                 "No existing relationships.")  # fmt: skip
     if not kept:
-        return table
+        return html
     some = {0: "none of them is", 1: "1 of them is"}.get(in_file, f"{in_file} of them are")
     note = ("Running relationships are never broken by a round: each counts against its "
             "mentor's places and weekly hours, and its supervisor's cap. Their mentees are "
             f"not matched again; {some} in this round's mentees file.")  # fmt: skip
-    return f"<p>{e(note)}</p>\n{table}"
+    return f"<p>{e(note)}</p>\n{html}"
 
 
 def _settings(result: MatchResult) -> str:
@@ -202,7 +188,7 @@ def render_report(result: MatchResult, *, title: str = "Matching round") -> str:
     in_file = sum(r.status == MatchStatus.EXISTING for r in result.rows)
     nav = [("charts", "Charts"), ("matches", f"Proposed matches ({len(matched)})"),
            ("unmatched", f"Not matched ({len(unmatched)})"),
-           ("existing", f"Existing kept ({len(result.existing)})"),
+           ("existing", f"Existing kept ({len(result.existing)})"), *review_nav(result),
            ("warnings", f"Warnings ({len(result.warnings)})"),
            ("about", "About this report")]  # fmt: skip
     groups = group_figures(result) or ['<p class="muted">No group figures in this round.</p>']
@@ -214,6 +200,7 @@ def render_report(result: MatchResult, *, title: str = "Matching round") -> str:
         header=_header(result, title),
         nav="".join(f'<li><a href="#{k}">{e(v)}</a></li>' for k, v in nav),
         figures=_figures(result),
+        review=review_section(result),
         charts="\n".join([score_figure(result), capacity_figure(result), reasons_figure(result)]),
         group_charts="\n".join(groups),
         matches=_matches_table(matched),

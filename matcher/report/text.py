@@ -41,7 +41,7 @@ def explain_mentee(result: MatchResult, mentee_id: str, k: int = 5) -> str:
         )
     row = result.row(mentee_id)
     lines = []
-    if row.status == MatchStatus.EXISTING:
+    if row.status in (MatchStatus.EXISTING, MatchStatus.ACCEPTED):  # kept: nothing compared
         return f"{mentee_id}: {row.reason}; not matched again.\n"
     if row.status == MatchStatus.MATCHED:
         lines.append(

@@ -1,8 +1,9 @@
 """One matching round, assembled into one value: :class:`MatchResult`.
 
-``run`` matches (candidates, assignment, explanations), ``rows`` and ``summary`` assemble
-the result from what the earlier stages computed, ``serialise`` turns it into
-``result.json`` and back, and ``writers`` write ``matches.csv`` and ``result.json``.
+``plan`` applies a review (decisions, ended relationships) before the round is solved,
+``run`` matches (candidates, assignment, explanations), ``rows``, ``summary`` and
+``review`` assemble the result from what the earlier stages computed, ``serialise`` turns
+it into ``result.json`` and back, and ``writers`` write ``matches.csv`` and ``result.json``.
 """
 
 from matcher.round.result import (
@@ -18,6 +19,7 @@ from matcher.round.result import (
     Summary,
     TopCandidate,
 )
+from matcher.round.review import Change, ChangeKind, Review
 from matcher.round.run import EXPLAIN_TOP, match, match_files
 from matcher.round.serialise import SUPPRESSED, load_result, result_dict, result_from_dict
 from matcher.round.summary import (
@@ -40,12 +42,15 @@ __all__ = [
     "POOLED_GROUP",
     "SUPPRESSED",
     "CapacityUse",
+    "Change",
+    "ChangeKind",
     "Counts",
     "GroupRate",
     "KeptRelationship",
     "MatchResult",
     "MatchRow",
     "MatchStatus",
+    "Review",
     "SolverInfo",
     "Summary",
     "TopCandidate",

@@ -18,9 +18,11 @@ from matcher.assignment import SolveMethod, SolveStatus
 from matcher.config import Config
 from matcher.errors import ParameterError
 from matcher.explain import Outcome
+from matcher.round.review import Review
 
 __all__ = [
     "DECIMALS",
+    "MATCHED_IN_ROUND",
     "CapacityUse",
     "Counts",
     "GroupRate",
@@ -46,6 +48,8 @@ class MatchStatus(StrEnum):
     UNMATCHED = "unmatched"
     #: A running relationship, kept as it is and not matched again.
     EXISTING = "existing"
+    #: A pair accepted in review, kept as it is and not matched again.
+    ACCEPTED = "accepted"
 
     @property
     def in_round(self) -> bool:
@@ -58,8 +62,11 @@ class MatchStatus(StrEnum):
         return self is not MatchStatus.UNMATCHED
 
 
-# A new status (e.g. one for accepted proposals) says here whether it is matched anew.
-_IN_ROUND = frozenset({MatchStatus.MATCHED, MatchStatus.UNMATCHED})
+# A new status says here whether it is matched anew. An accepted pair is this round's match
+# as much as a new proposal (it counts in the match rate, overall and by group).
+_IN_ROUND = frozenset({MatchStatus.MATCHED, MatchStatus.UNMATCHED, MatchStatus.ACCEPTED})
+#: The statuses of a mentee who got a mentor in this round.
+MATCHED_IN_ROUND = frozenset({MatchStatus.MATCHED, MatchStatus.ACCEPTED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +101,12 @@ class TopCandidate:
 class MatchRow:
     """The outcome for one mentee.
 
-    ``status`` is ``matched`` (a new proposal), ``unmatched`` (with ``reason``) or
-    ``existing`` (a running relationship, kept as it is and not matched again).
+    ``status`` is ``matched`` (a new proposal), ``unmatched`` (with ``reason``),
+    ``existing`` (a running relationship, kept as it is and not matched again) or
+    ``accepted`` (a pair accepted in review, kept as it is and not matched again).
     ``top_candidates`` holds the mentee's best candidates (best first, as many as the
-    round was asked to keep), for :func:`matcher.explain_mentee`.
+    round was asked to keep), for :func:`matcher.explain_mentee`. ``hours`` is the weekly
+    hours the pair takes (``None`` when unmatched).
     """
 
     mentee_id: str
@@ -114,6 +123,7 @@ class MatchRow:
     reason: str
     rule: str  # machine-readable reason kind, e.g. "distance", "capacity", "matched"
     top_candidates: tuple[TopCandidate, ...] = ()
+    hours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,8 @@ class Counts:
     existing_in_mentees_file: int
     mentors: int
     candidate_pairs: int
+    #: Pairs accepted in review and kept (they count in ``matched`` too).
+    accepted: int = 0
 
 
 @dataclass(frozen=True)
@@ -237,6 +249,8 @@ class MatchResult:
     config: Config
     warnings: tuple[str, ...] = ()
     existing: tuple[KeptRelationship, ...] = ()
+    #: What decisions and ended relationships did (None for a round with neither).
+    review: Review | None = None
 
     def row(self, mentee_id: str) -> MatchRow:
         """The row of one mentee."""
@@ -257,3 +271,8 @@ class MatchResult:
     def unmatched(self) -> tuple[MatchRow, ...]:
         """Rows with no proposal, each with its reason."""
         return tuple(r for r in self.rows if r.status == MatchStatus.UNMATCHED)
+
+    @property
+    def accepted(self) -> tuple[MatchRow, ...]:
+        """Rows of pairs accepted in review and kept."""
+        return tuple(r for r in self.rows if r.status == MatchStatus.ACCEPTED)

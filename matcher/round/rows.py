@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from matcher.config import Config
 from matcher.criteria import CRITERION_NAMES
 from matcher.explain import (
     LIMITS,
@@ -17,9 +18,10 @@ from matcher.explain import (
     match_reason,
 )
 from matcher.models import Existing
+from matcher.round.plan import AcceptedPair
 from matcher.round.result import DECIMALS, MatchRow, MatchStatus, TopCandidate
 
-__all__ = ["existing_row", "round_rows", "top_candidates"]
+__all__ = ["accepted_row", "existing_row", "round_rows", "top_candidates"]
 
 
 def _published(values: npt.NDArray[np.floating]) -> list[tuple[float | None, ...]]:
@@ -83,8 +85,9 @@ def top_candidates(state: RoundState, k: int) -> list[tuple[TopCandidate, ...]]:
     return [tuple(kept[bounds[i] : bounds[i + 1]]) for i in range(len(counts))]
 
 
-def existing_row(rel: Existing) -> MatchRow:
+def existing_row(rel: Existing, config: Config) -> MatchRow:
     """The row of a mentee whose running relationship is kept."""
+    hours = config.support_hours.existing if rel.hours is None else rel.hours
     return MatchRow(
         rel.mentee_id,
         rel.mentor_id,
@@ -99,7 +102,18 @@ def existing_row(rel: Existing) -> MatchRow:
         None,
         f"existing relationship with {rel.mentor_id} kept",
         "existing",
+        hours=hours,
     )
+
+
+def accepted_row(a: AcceptedPair) -> MatchRow:
+    """The row of a mentee whose pair was accepted in review and kept."""
+    crit = {c: None if v is None else round(v, DECIMALS) for c, v in a.criteria.items()}
+    return MatchRow(
+        a.mentee_id, a.mentor_id, MatchStatus.ACCEPTED, round(a.score, DECIMALS), crit,
+        a.shared_goals, a.signpost_goals, a.planned_end, a.rank, a.candidates, a.priority,
+        a.reason, "accepted", hours=a.hours,
+    )  # fmt: skip
 
 
 def round_rows(state: RoundState, explain_top: int) -> list[MatchRow]:
@@ -174,6 +188,7 @@ def round_rows(state: RoundState, explain_top: int) -> list[MatchRow]:
                 match_reason(state, i, p, strong),
                 "matched",
                 top[i],
+                float(cands.mentee_arrays.support_hours[i]),
             )
         )
     return rows

@@ -6,6 +6,7 @@ commands are thin wrappers over it and the writers.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -19,10 +20,12 @@ from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState
-from matcher.io import load_caseload
-from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.io import load_caseload, load_proposals
+from matcher.models import Decision, Existing, Mentee, Mentor, Prison, Proposal, Supervisor
+from matcher.round.plan import ReviewPlan, plan_review
 from matcher.round.result import KeptRelationship, MatchResult, SolverInfo
-from matcher.round.rows import existing_row, round_rows
+from matcher.round.review import build_review
+from matcher.round.rows import accepted_row, existing_row, round_rows
 from matcher.round.summary import summarise
 
 __all__ = ["EXPLAIN_TOP", "match", "match_files"]
@@ -70,6 +73,15 @@ def _loads(
     return Loads(seats_used, hours_used, group, sup_used, sup_cap), warnings
 
 
+def _with_accepted(loads: Loads, plan: ReviewPlan, mentors: Sequence[Mentor]) -> Loads:
+    """The loads, told which seats are accepted pairs (so a full mentor's phrase names them)."""
+    if not plan.accepted:
+        return loads
+    index = {m.id: j for j, m in enumerate(mentors)}
+    taken = np.bincount([index[a.mentor_id] for a in plan.accepted], minlength=len(mentors))
+    return dataclasses.replace(loads, accepted=taken.astype(np.int64))
+
+
 def _solver_info(result: SolveResult, pruned: bool) -> SolverInfo:
     return SolverInfo(
         status=result.status,
@@ -105,6 +117,12 @@ def _given_candidates(
         and me.as_of == as_of
         and me.ids.tolist() == [m.id for m in to_match]
         and mo.ids.tolist() == [m.id for m in mentors]
+        # A review excludes rejected and ended pairs and lifts some priorities: the pairs
+        # must be those of the mentees as the review left them.
+        and me.exclude == tuple(m.exclude_mentors for m in to_match)
+        and all(
+            me.priority[i] == m.priority for i, m in enumerate(to_match) if m.priority is not None
+        )
     )
     if not same:
         raise ParameterError(
@@ -123,7 +141,10 @@ def match(
     prisons: Sequence[Prison] = (),
     as_of: date | None = None,
     explain_top: int = EXPLAIN_TOP,
+    decisions: Sequence[Decision] | None = None,
+    previous: Sequence[Proposal] | None = None,
     *,
+    decisions_source: str = "decisions",
     candidates: Candidates | None = None,
 ) -> MatchResult:
     """Run one matching round and explain it.
@@ -136,7 +157,8 @@ def match(
         Weights and rules; default :class:`~matcher.config.Config`.
     existing : sequence of Existing
         Running relationships. They count against capacity, hours and supervisor caps,
-        are never broken, and their mentees are not matched again.
+        are never broken, and their mentees are not matched again. One that has ended
+        by ``as_of`` no longer counts (see :mod:`matcher.relationships`).
     supervisors : sequence of Supervisor
         Caps on the relationships each supervisor oversees.
     prisons : sequence of Prison
@@ -146,10 +168,20 @@ def match(
     explain_top : int
         How many of each mentee's best candidates the result keeps, with what became of
         each, for :func:`matcher.explain_mentee` (0 keeps none).
+    decisions : sequence of Decision, optional
+        A review of earlier proposals: accepted pairs are kept (or dropped, with a
+        warning, when they no longer fit), rejected pairs never proposed again, and the
+        rest re-solved (see :mod:`matcher.round.plan` and ``docs/review.md``).
+    previous : sequence of Proposal, optional
+        The previous round's rows (its ``matches.csv``), to say what changed.
+    decisions_source : str
+        The decisions' file name, for messages.
     candidates : Candidates, optional
-        The round's pairs when already found: those of the mentees without a running
-        relationship, in input order, with every mentor, scored with ``config`` as of
-        ``as_of`` (as :func:`~matcher.candidates.find_candidates` gives them, or
+        The round's pairs when already found: those of the mentees the round solves
+        (:attr:`~matcher.round.plan.ReviewPlan.to_match`: no running relationship, no
+        accepted pair kept, rejected and ended pairs excluded), in input order, with every
+        mentor, scored with ``config`` as of ``as_of`` (as
+        :func:`~matcher.candidates.find_candidates` gives them, or
         :mod:`matcher.tuning`'s rescoring). ``None`` (default) finds them.
 
     Returns
@@ -164,9 +196,16 @@ def match(
     config = config or Config()
     as_of = as_of or date.today()
     mentees, mentors = tuple(mentees), tuple(mentors)
-    running = {rel.mentee_id: rel for rel in existing}
-    to_match = tuple(m for m in mentees if m.id not in running)
-    loads, warnings = _loads(mentors, existing, supervisors, config)
+    plan = plan_review(
+        mentees, mentors, existing, decisions or (), supervisors, config, as_of,
+        decisions_source=decisions_source,
+    )  # fmt: skip
+    running = {rel.mentee_id: rel for rel in plan.running}
+    to_match = plan.to_match
+    # Running relationships and kept accepted pairs take seats, hours and caps alike.
+    loads, warnings = _loads(mentors, plan.load, supervisors, config)
+    warnings += plan.warnings
+    loads = _with_accepted(loads, plan, mentors)
     cap = np.array([m.capacity for m in mentors], dtype=np.int64)
     max_hours = np.array([m.max_hours for m in mentors], dtype=np.float64)
 
@@ -200,18 +239,21 @@ def match(
     )
 
     state = RoundState.of(cands, solved, to_match, mentors, loads)
-    by_id = {r.mentee_id: r for r in round_rows(state, explain_top)}
-    by_id.update((m.id, existing_row(running[m.id])) for m in mentees if m.id in running)
+    by_id = {r.mentee_id: plan.annotate(r) for r in round_rows(state, explain_top)}
+    by_id.update((m.id, existing_row(running[m.id], config)) for m in mentees if m.id in running)
+    by_id.update((a.mentee_id, accepted_row(a)) for a in plan.accepted)
     rows = tuple(by_id[m.id] for m in sorted(mentees, key=lambda m: m.id))
     used = _used(loads, solved.mentor_of, len(mentors))
-    summary = summarise(mentees, mentors, rows, used, int(cands.mentee.size), len(existing))
+    summary = summarise(mentees, mentors, rows, used, int(cands.mentee.size), len(plan.running))
     kept = tuple(
         KeptRelationship(rel.mentee_id, rel.mentor_id)
-        for rel in sorted(existing, key=lambda r: (r.mentee_id, r.mentor_id))
+        for rel in sorted(plan.running, key=lambda r: (r.mentee_id, r.mentor_id))
     )
+    reviewed = decisions is not None or previous is not None or bool(plan.endings)
     return MatchResult(
-        rows, summary, _solver_info(solved, prune > 0), as_of, config, tuple(warnings), kept
-    )
+        rows, summary, _solver_info(solved, prune > 0), as_of, config, tuple(warnings), kept,
+        review=build_review(rows, plan, previous) if reviewed else None,
+    )  # fmt: skip
 
 
 def match_files(
@@ -223,8 +265,13 @@ def match_files(
     config: str | Path | Config | None = None,
     as_of: date | None = None,
     explain_top: int = EXPLAIN_TOP,
+    decisions: str | Path | None = None,
+    previous: str | Path | None = None,
 ) -> MatchResult:
     """Load a round's files (and config path), validate them and run :func:`match`.
+
+    ``decisions`` is a coordinator's review of earlier proposals, ``previous`` the
+    earlier ``matches.csv`` to compare with (see :func:`match`).
 
     Raises
     ------
@@ -232,12 +279,15 @@ def match_files(
         Bad input, each problem naming file, row and field.
     """
     cfg = config if isinstance(config, Config) else load_config(config)
+    as_of = as_of or date.today()
     c = load_caseload(
         mentees,
         mentors,
         existing,
         supervisors,
         prisons,
+        decisions=decisions,
+        as_of=as_of,
         allow_unknown_columns=cfg.rules.allow_unknown_columns,
     )
     return match(
@@ -249,4 +299,7 @@ def match_files(
         prisons=c.prisons,
         as_of=as_of,
         explain_top=explain_top,
+        decisions=c.decisions if decisions is not None else None,
+        previous=load_proposals(previous) if previous is not None else None,
+        decisions_source=Path(decisions).name if decisions is not None else "decisions",
     )

@@ -21,6 +21,8 @@ from matcher.config import Config
 from matcher.criteria import CRITERION_NAMES
 from matcher.errors import InputError, RowError
 from matcher.explain import Outcome
+from matcher.relationships import Ending, EndingKind
+from matcher.round.plan import DroppedPair
 from matcher.round.result import (
     CapacityUse,
     Counts,
@@ -33,6 +35,7 @@ from matcher.round.result import (
     Summary,
     TopCandidate,
 )
+from matcher.round.review import Change, ChangeKind, Review
 from matcher.round.summary import MIN_GROUP_SIZE
 
 __all__ = ["SUPPRESSED", "load_result", "result_dict", "result_from_dict"]
@@ -67,6 +70,7 @@ def _row_json(r: MatchRow) -> dict[str, Any]:
         "shared_goals": list(r.shared_goals),
         "signpost_goals": list(r.signpost_goals),
         "planned_end": r.planned_end.isoformat() if r.planned_end else None,
+        "hours": r.hours,
         "rank": r.rank,
         "candidates": r.candidates,
         "priority": r.priority,
@@ -102,6 +106,49 @@ def _solver_json(s: SolverInfo) -> dict[str, Any]:
     return {**asdict(s), "status": s.status.value, "method": s.method.value}
 
 
+def _day(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _review_json(review: Review) -> dict[str, Any]:
+    """``result.json``'s ``review``: counts, lists of ids and dates, never a note or reason."""
+    return {
+        "decisions": review.decisions,
+        "accepted": review.accepted,
+        "accepted_dropped": [
+            {"mentee_id": d.mentee_id, "mentor_id": d.mentor_id, "rule": d.rule, "reason": d.reason}
+            for d in review.dropped
+        ],
+        "already_running": [{"mentee_id": e, "mentor_id": m} for e, m in review.already_running],
+        "rejected": review.rejected,
+        "resolved": review.resolved,
+        "endings": [
+            {
+                "mentee_id": e.mentee_id,
+                "mentor_id": e.mentor_id,
+                "kind": str(e.kind),
+                "end_date": _day(e.end_date),
+                "planned_end": _day(e.planned_end),
+                "early": e.early,
+                "rematched": e.rematched,
+            }
+            for e in review.endings
+        ],
+        "compared_with": review.compared_with,
+        "change_counts": {str(k): n for k, n in review.change_counts.items()},
+        "changes": [
+            {
+                "mentee_id": c.mentee_id,
+                "before": list(c.before),
+                "after": c.after,
+                "status": c.status,
+                "kind": str(c.kind),
+            }
+            for c in review.changes
+        ],
+    }
+
+
 def result_dict(result: MatchResult) -> dict[str, Any]:
     """The JSON-ready form of a result (``result.json``).
 
@@ -116,6 +163,7 @@ def result_dict(result: MatchResult) -> dict[str, Any]:
         "assignments": [_row_json(r) for r in result.rows if r.status.has_mentor],
         "unmatched": [_row_json(r) for r in result.rows if not r.status.has_mentor],
         "existing": [asdict(k) for k in result.existing],
+        "review": _review_json(result.review) if result.review is not None else None,
         "config": result.config.model_dump(mode="json"),
     }
 
@@ -157,6 +205,7 @@ def _row_from(d: Mapping[str, Any]) -> MatchRow:
         rule=str(d["reason_rule"]),
         # Absent in a result.json written before candidates were kept: explain says less.
         top_candidates=tuple(_top_from(c) for c in d.get("top_candidates", ())),
+        hours=_opt(d.get("hours"), float),
     )
 
 
@@ -200,6 +249,45 @@ def _solver_from(d: Mapping[str, Any]) -> SolverInfo:
     return SolverInfo(**fields)
 
 
+def _date(text: Any) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _review_from(data: Mapping[str, Any]) -> Review:
+
+    return Review(
+        decisions=int(data["decisions"]),
+        accepted=int(data["accepted"]),
+        dropped=tuple(
+            DroppedPair(d["mentee_id"], d["mentor_id"], d["rule"], d["reason"])
+            for d in data["accepted_dropped"]
+        ),
+        already_running=tuple((d["mentee_id"], d["mentor_id"]) for d in data["already_running"]),
+        rejected=int(data["rejected"]),
+        resolved=int(data["resolved"]),
+        endings=tuple(
+            Ending(
+                e["mentee_id"],
+                e["mentor_id"],
+                EndingKind(e["kind"]),
+                _date(e["end_date"]),
+                _date(e["planned_end"]),
+                bool(e["early"]),
+                bool(e["rematched"]),
+            )
+            for e in data["endings"]
+        ),
+        compared_with=data["compared_with"],
+        change_counts={ChangeKind(k): int(n) for k, n in data["change_counts"].items()},
+        changes=tuple(
+            Change(
+                c["mentee_id"], tuple(c["before"]), c["after"], c["status"], ChangeKind(c["kind"])
+            )
+            for c in data["changes"]
+        ),
+    )
+
+
 def result_from_dict(doc: Mapping[str, Any]) -> MatchResult:
     """The result a :func:`result_dict` document describes.
 
@@ -222,6 +310,7 @@ def result_from_dict(doc: Mapping[str, Any]) -> MatchResult:
             KeptRelationship(str(k["mentee_id"]), str(k["mentor_id"]))
             for k in doc.get("existing", ())
         ),
+        review=_review_from(doc["review"]) if doc.get("review") is not None else None,
     )
 
 

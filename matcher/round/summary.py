@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from matcher.models import Mentee, Mentor
 from matcher.round.result import (
+    MATCHED_IN_ROUND,
     CapacityUse,
     Counts,
     GroupRate,
@@ -72,7 +73,7 @@ def group_rates(values: Sequence[str], rows: Sequence[MatchRow]) -> dict[str, Gr
 
 
 def _rate(rows: Sequence[MatchRow]) -> GroupRate:
-    matched = [r for r in rows if r.status == MatchStatus.MATCHED]
+    matched = [r for r in rows if r.status in MATCHED_IN_ROUND]
     scores = [r.score for r in matched if r.score is not None]
     return GroupRate(
         n=len(rows),
@@ -126,7 +127,8 @@ def summarise(
     """
     by_id = {m.id: m for m in mentees}
     active = [r for r in rows if r.status.in_round]
-    matched = [r for r in active if r.status == MatchStatus.MATCHED]
+    # A pair accepted in review is a match of this round as much as a new proposal.
+    matched = [r for r in active if r.status in MATCHED_IN_ROUND]
     scores = np.array([r.score for r in matched], dtype=float)
     cap = np.array([m.capacity for m in mentors], dtype=np.int64)
     bins, mean_use = _capacity_use(used, cap)
@@ -151,6 +153,7 @@ def summarise(
         existing_in_mentees_file=len(rows) - len(active),
         mentors=len(mentors),
         candidate_pairs=n_pairs,
+        accepted=sum(r.status == MatchStatus.ACCEPTED for r in active),
     )
     return Summary(
         counts=counts,

@@ -13,7 +13,8 @@ from matcher.round.serialise import result_dict
 
 __all__ = ["MATCH_COLUMNS", "write_matches_csv", "write_result_json"]
 
-#: Columns of ``matches.csv`` (the data contract's, plus rank, candidates and priority).
+#: Columns of ``matches.csv`` (the data contract's, plus hours, rank, candidates and
+#: priority).
 MATCH_COLUMNS: tuple[str, ...] = (
     "mentee_id",
     "mentor_id",
@@ -23,6 +24,7 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "shared_goals",
     "signpost_goals",
     "planned_end",
+    "hours",
     "rank",
     "candidates",
     "priority",
@@ -50,6 +52,7 @@ def write_matches_csv(path: str | Path, result: MatchResult) -> None:
                     ";".join(r.shared_goals),
                     ";".join(r.signpost_goals),
                     r.planned_end.isoformat() if r.planned_end else "",
+                    "" if r.hours is None else f"{r.hours:g}",
                     "" if r.rank is None else r.rank,
                     r.candidates,
                     "" if r.priority is None else f"{r.priority:g}",

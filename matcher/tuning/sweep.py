@@ -21,6 +21,7 @@ from matcher.errors import ParameterError
 from matcher.io import Caseload
 from matcher.models import Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.round import MatchResult, match
+from matcher.round.plan import plan_review
 from matcher.tuning.figures import Figures, figures
 from matcher.tuning.grid import Grid
 from matcher.tuning.rescore import PairPool, feasibility_key
@@ -86,15 +87,24 @@ class Sweep:
     pools: int  # how many times the pairs were found (once per set of active rules)
 
 
+def _to_match(caseload: Caseload, config: Config, as_of: date) -> tuple[Mentee, ...]:
+    """The mentees a round solves: no running relationship, ended pairs excluded (the
+    ``[priority] ended_early`` lift is the group's first config's)."""
+    plan = plan_review(
+        caseload.mentees, caseload.mentors, caseload.existing, (), caseload.supervisors,
+        config, as_of,
+    )  # fmt: skip
+    return plan.to_match
+
+
 def prepare(caseload: Caseload, configs: Sequence[Config], as_of: date) -> SweepRound:
     """Find the pairs once per set of active rules and score what the configs weight."""
-    running = {rel.mentee_id for rel in caseload.existing}
-    to_match = tuple(m for m in caseload.mentees if m.id not in running)
     groups: dict[tuple[Any, ...], list[Config]] = {}
     for c in configs:
         groups.setdefault(feasibility_key(c), []).append(c)
     pools = tuple(
-        PairPool.build(to_match, caseload.mentors, group, as_of=as_of) for group in groups.values()
+        PairPool.build(_to_match(caseload, group[0], as_of), caseload.mentors, group, as_of=as_of)
+        for group in groups.values()
     )
     return SweepRound(
         tuple(caseload.mentees), tuple(caseload.mentors), tuple(caseload.existing),
