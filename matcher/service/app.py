@@ -324,6 +324,43 @@ def _routes(app: FastAPI) -> None:
         return _info(store, _round(request, round_id))
 
     @app.post(
+        "/v1/rounds/{round_id}/decisions",
+        status_code=202,
+        response_model=RoundAccepted,
+        responses=_responses(401, 403, 404, 409, 413, 422),
+        openapi_extra=_body_ref("DecisionsRequest"),
+        tags=["rounds"],
+    )
+    async def post_decisions(request: Request, round_id: str, key: Coordinator) -> JSONResponse:
+        """Accept or reject a done round's proposals; the rest is re-solved as a new round
+        linked to this one (coordinators)."""
+        store: Store = request.app.state.store
+        view = _round(request, round_id)
+        if view.status != RoundStatus.DONE:
+            raise HTTPException(409, f"round {round_id} is {view.status}; decide on a done round")
+        parent = engine.Parent(
+            id=view.id,
+            config=view.config,
+            as_of=view.as_of,
+            digest=view.input_digest,
+            inputs=store.inputs(round_id),
+            decisions=tuple(store.decisions(round_id)),
+            matches_csv=_done_output(request, round_id, "matches_csv"),
+        )
+        body = await _json_body(request)
+
+        def parse(body: Any) -> engine.RoundInputs:
+            return engine.parse_decisions(body, parent)
+
+        try:
+            inputs = await run_in_threadpool(_guarded(parse), body)
+        except engine.DigestMismatch as exc:
+            raise HTTPException(409, str(exc)) from None
+        n = len(inputs.caseload.decisions)
+        log.info("round %s: %d decisions posted by key %s", round_id, n, key.id)
+        return _queue(request, inputs, key, parent_id=round_id, decisions=inputs.decision_triples())
+
+    @app.post(
         "/v1/shortlist",
         response_model=ShortlistOut,
         responses=_responses(401, 413, 422),

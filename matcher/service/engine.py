@@ -25,14 +25,17 @@ from typing import Any
 
 import matcher
 from matcher.config import Config, config_from_dict
-from matcher.errors import InputError, RowError
+from matcher.errors import InputError, MatcherError, RowError
 from matcher.io import Caseload, caseload_from_lists, records_from_list
-from matcher.models import Mentee
+from matcher.models import Mentee, Proposal
 from matcher.report import render_report
 from matcher.round import MatchRow, write_matches_csv, write_result_json
 
 __all__ = [
     "INPUT_KINDS",
+    "DigestMismatch",
+    "Parent",
+    "parse_decisions",
     "RoundInputs",
     "RoundOutputs",
     "ShortlistInputs",
@@ -54,11 +57,13 @@ _MAX_K = 100
 
 @dataclass(frozen=True)
 class RoundInputs:
-    """A validated round: its records, config and run date."""
+    """A validated round: its records, config and run date; for a re-solve also the
+    decisions (in ``caseload.decisions``) and the rows of the round they were made on."""
 
     caseload: Caseload
     config: Config
     as_of: date
+    previous: tuple[Proposal, ...] = ()
 
     def records(self) -> dict[str, list[dict[str, Any]]]:
         """The records as JSON-ready lists, by kind (the canonical form that is hashed)."""
@@ -66,18 +71,31 @@ class RoundInputs:
             k: [r.model_dump(mode="json") for r in getattr(self.caseload, k)] for k in INPUT_KINDS
         }
 
-    def canonical(self) -> str:
-        """One JSON text of everything the round depends on, in a fixed form."""
-        doc = {
+    def decision_triples(self) -> tuple[tuple[str, str, str], ...]:
+        """The decisions as (mentee, mentor, decision), without their notes."""
+        return tuple((d.mentee_id, d.mentor_id, str(d.decision)) for d in self.caseload.decisions)
+
+    def _records_doc(self) -> dict[str, Any]:
+        return {
             "as_of": self.as_of.isoformat(),
             "config": self.config.model_dump(mode="json"),
             "records": self.records(),
         }
-        return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def digest(self) -> str:
-        """SHA-256 of :meth:`canonical`: the same inputs give the same digest."""
-        return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()
+        """SHA-256 of the records, config and run date in a fixed form: the same inputs
+        give the same digest (decisions are stored in their own right, not hashed)."""
+        return hashlib.sha256(_dumps(self._records_doc()).encode("utf-8")).hexdigest()
+
+    def canonical(self) -> str:
+        """Everything the round needs, as one JSON text (kept under ``--keep-inputs``);
+        decisions' notes are left out."""
+        doc = self._records_doc()
+        doc["decisions"] = [
+            {"mentee_id": m, "mentor_id": j, "decision": d} for m, j, d in self.decision_triples()
+        ]
+        doc["previous"] = [p.model_dump(mode="json") for p in self.previous]
+        return _dumps(doc)
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind (counts only, never values)."""
@@ -88,10 +106,20 @@ class RoundInputs:
         """Read back :meth:`canonical` (inputs kept under ``--keep-inputs``)."""
         doc = json.loads(text)
         config = config_from_dict(doc["config"])
-        caseload = caseload_from_lists(
-            doc["records"], allow_unknown_columns=config.rules.allow_unknown_columns
+        as_of = date.fromisoformat(doc["as_of"])
+        lists = dict(doc["records"])
+        if doc.get("decisions"):
+            lists["decisions"] = doc["decisions"]
+        allow = config.rules.allow_unknown_columns
+        caseload = caseload_from_lists(lists, as_of=as_of, allow_unknown_columns=allow)
+        previous = records_from_list(
+            doc.get("previous", []), Proposal, file="previous", allow_unknown_columns=True
         )
-        return cls(caseload, config, date.fromisoformat(doc["as_of"]))
+        return cls(caseload, config, as_of, previous)
+
+
+def _dumps(doc: Any) -> str:
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -150,9 +178,97 @@ def parse_round(body: Any) -> RoundInputs:
     as_of = _as_of(data.get("as_of"))
     caseload = caseload_from_lists(
         {k: data.get(k) for k in INPUT_KINDS},
+        as_of=as_of,
         allow_unknown_columns=config.rules.allow_unknown_columns,
     )
     return RoundInputs(caseload, config, as_of)
+
+
+@dataclass(frozen=True)
+class Parent:
+    """What the store holds of a done round that decisions are posted on."""
+
+    id: str
+    config: dict[str, Any]
+    as_of: date
+    digest: str
+    inputs: str | None  # its canonical inputs, under --keep-inputs
+    decisions: tuple[tuple[str, str, str], ...]
+    matches_csv: str
+
+
+class DigestMismatch(MatcherError):
+    """Records posted with decisions are not those of the round they are posted on."""
+
+
+def parse_decisions(body: Any, parent: Parent) -> RoundInputs:
+    """Validate decisions posted on a done round: the inputs of its re-solve.
+
+    The round's records come from the store (``--keep-inputs``) or the body, where they
+    must be the round's own (the same digest). Decisions the round was itself re-solved
+    with carry over, unless a new decision is on the same pair, or a new acceptance is
+    for the same mentee. New decisions come first, so that row ``n`` is the ``n``-th
+    posted. The round's rows are the re-solve's previous proposals.
+
+    Raises
+    ------
+    InputError, ConfigError
+        Every problem, named as ``matcher match --decisions`` names it.
+    DigestMismatch
+        The records posted are not the round's.
+    """
+    data = _object(body, frozenset(INPUT_KINDS) | {"decisions"})
+    if "decisions" not in data:
+        raise InputError([_problem("decisions", "is required")])
+    config = config_from_dict(parent.config)
+    allow = config.rules.allow_unknown_columns
+    posted = any(data.get(k) is not None for k in INPUT_KINDS)
+    if parent.inputs is not None and not posted:
+        lists: dict[str, Any] = RoundInputs.from_canonical(parent.inputs).records()
+    elif not posted:
+        raise InputError(
+            [
+                _problem(
+                    "mentees",
+                    f"is required: round {parent.id}'s inputs were not kept (the service "
+                    "runs without --keep-inputs), so post its records again",
+                )
+            ]
+        )
+    else:
+        lists = {k: data.get(k) for k in INPUT_KINDS}
+        base = RoundInputs(
+            caseload_from_lists(lists, as_of=parent.as_of, allow_unknown_columns=allow),
+            config,
+            parent.as_of,
+        )
+        if base.digest() != parent.digest:
+            raise DigestMismatch(
+                f"the records posted are not round {parent.id}'s (their digest differs); "
+                "post that round's records, or a new round"
+            )
+    new = data["decisions"]
+    if not isinstance(new, list):
+        raise InputError(
+            [RowError("decisions", None, None, None, "must hold a JSON list of objects")]
+        )
+    pairs = {(d.get("mentee_id"), d.get("mentor_id")) for d in new if isinstance(d, dict)}
+    accepted = {
+        d.get("mentee_id") for d in new if isinstance(d, dict) and d.get("decision") == "accept"
+    }
+    carried = [
+        {"mentee_id": m, "mentor_id": j, "decision": k}
+        for m, j, k in parent.decisions
+        if (m, j) not in pairs and not (k == "accept" and m in accepted)
+    ]
+    caseload = caseload_from_lists(
+        {**lists, "decisions": [*new, *carried]}, as_of=parent.as_of, allow_unknown_columns=allow
+    )
+    with tempfile.TemporaryDirectory(prefix="matcher-previous-") as tmp:
+        path = Path(tmp) / "matches.csv"
+        path.write_text(parent.matches_csv, encoding="utf-8")
+        previous = matcher.load_proposals(path)
+    return RoundInputs(caseload, config, parent.as_of, previous)
 
 
 def run_round(inputs: RoundInputs, stage: Callable[[str], None]) -> RoundOutputs:
@@ -170,6 +286,8 @@ def run_round(inputs: RoundInputs, stage: Callable[[str], None]) -> RoundOutputs
         supervisors=c.supervisors,
         prisons=c.prisons,
         as_of=inputs.as_of,
+        decisions=c.decisions or None,
+        previous=inputs.previous or None,
     )
     stage("writing")
     texts: dict[str, str] = {}
@@ -202,6 +320,7 @@ def _row(r: MatchRow) -> dict[str, Any]:
         "shared_goals": list(r.shared_goals),
         "signpost_goals": list(r.signpost_goals),
         "planned_end": r.planned_end.isoformat() if r.planned_end else None,
+        "hours": r.hours,
         "rank": r.rank,
         "candidates": r.candidates,
         "priority": r.priority,

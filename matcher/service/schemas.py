@@ -12,12 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from matcher.models import ID_PATTERN, Existing, Mentee, Mentor, Prison, Supervisor
+from matcher.models import Decision, Existing, Mentee, Mentor, Prison, Supervisor
 from matcher.service.store import RoundStatus
 
 __all__ = [
     "SPEC_MODELS",
-    "DecisionIn",
     "DecisionsRequest",
     "ErrorBody",
     "Health",
@@ -127,12 +126,13 @@ class MatchRowOut(_Body):
 
     mentee_id: str
     mentor_id: str | None
-    status: str = Field(description="matched, unmatched, existing (or accepted)")
+    status: str = Field(description="matched, unmatched, existing or accepted")
     score: float | None
     criteria: dict[str, float | None]
     shared_goals: list[str]
     signpost_goals: list[str]
     planned_end: str | None
+    hours: float | None = Field(description="weekly hours the pair takes")
     rank: int | None
     candidates: int
     priority: float | None
@@ -179,23 +179,15 @@ class ShortlistOut(_Body):
     available: int = Field(description="mentors passing every rule with room")
 
 
-class DecisionIn(_Body):
-    """A coordinator's decision on one proposal."""
-
-    mentee_id: str = Field(pattern=ID_PATTERN)
-    mentor_id: str = Field(pattern=ID_PATTERN)
-    decision: Literal["accept", "reject"]
-    note: str | None = Field(None, description="free text; never logged or stored")
-
-
 class DecisionsRequest(_Body):
     """Decisions on a finished round's proposals; the rest is re-solved as a new round.
 
     The round's records are needed again unless the service keeps inputs
-    (`--keep-inputs`); when given, they must be the round's own (same digest).
+    (`--keep-inputs`); when given, they must be the round's own (same digest). Decisions
+    the round was itself re-solved with carry over unless overridden.
     """
 
-    decisions: list[DecisionIn]
+    decisions: list[Decision]
     mentees: list[Mentee] | None = None
     mentors: list[Mentor] | None = None
     existing: list[Existing] | None = None

@@ -23,6 +23,7 @@ ROUTES = [
     ("get", "/v1/rounds/abc/matches"),
     ("get", "/v1/rounds/abc/report"),
     ("post", "/v1/rounds/abc/cancel"),
+    ("post", "/v1/rounds/abc/decisions"),
     ("post", "/v1/shortlist"),
 ]
 
@@ -57,10 +58,8 @@ def test_analysts_read_but_may_not_write(service: Service, round_body: dict[str,
     assert created.status_code == 202
     rid = created.json()["id"]
     assert c.post(f"/v1/rounds/{rid}/cancel", headers=service.analyst).status_code == 403
-    assert c.post(f"/v1/rounds/{rid}/decisions", headers=service.analyst, json={}).status_code in (
-        403,
-        404,  # until the decisions route exists
-    )
+    decide = c.post(f"/v1/rounds/{rid}/decisions", headers=service.analyst, json={})
+    assert decide.status_code == 403
     assert c.get(f"/v1/rounds/{rid}", headers=service.analyst).status_code == 200
     body = {"mentee": round_body["mentees"][0], "mentors": round_body["mentors"]}
     assert c.post("/v1/shortlist", json=body, headers=service.analyst).status_code == 200
@@ -175,6 +174,7 @@ def test_a_round_runs_and_keeps_its_outputs(service: Service, round_body: dict[s
         "existing": 1,
         "supervisors": 1,
         "prisons": 1,
+        "decisions": 0,
     }
     assert info["solver"]["status"] == "optimal"
     assert info["summary"]["counts"]["mentees"] == 4

@@ -78,6 +78,7 @@ def test_the_spec_names_every_route() -> None:
         "/v1/rounds/{round_id}/matches",
         "/v1/rounds/{round_id}/report",
         "/v1/rounds/{round_id}/cancel",
+        "/v1/rounds/{round_id}/decisions",
         "/v1/shortlist",
     }
     assert Path(ROOT / "docs" / "service.md").exists()
