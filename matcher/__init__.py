@@ -12,7 +12,7 @@ from matcher.assignment import SolveMethod, SolveResult, SolveStatus, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.commit import Commit, commit_round
 from matcher.config import Config, load_config
-from matcher.errors import ConfigError, InputError, MatcherError, ParameterError
+from matcher.errors import ConfigError, InputError, MatcherError, OutputError, ParameterError
 from matcher.io import (
     Caseload,
     load_caseload,
@@ -70,6 +70,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "Decision",
+    "OutputError",
     "Existing",
     "InputError",
     "MatcherError",

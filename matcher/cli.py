@@ -1,7 +1,9 @@
 """The ``matcher`` command line: thin commands over library functions.
 
 Every :class:`~matcher.errors.MatcherError` becomes exit code 2 with its message
-lines (one per problem) and no traceback, in one place: :class:`_Group`.
+lines (one per problem, control characters escaped) and no traceback, in one place:
+:class:`_Group`. Commands that write files do so inside one
+:class:`~matcher.outputs.OutputTransaction`: all outputs or none, never over an input.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import click
 from matcher.candidates import find_candidates, write_candidates
 from matcher.commit import commit_files
 from matcher.config import load_config
-from matcher.demo import run_demo
-from matcher.errors import MatcherError, ParameterError
+from matcher.demo import demo_files, run_demo
+from matcher.errors import MatcherError, ParameterError, escape_control
 from matcher.io import load_caseload
 from matcher.options import (
     as_of_option,
@@ -33,6 +35,7 @@ from matcher.options import (
     result_option,
     supervisors_option,
 )
+from matcher.outputs import OutputTransaction
 from matcher.report import explain_mentee, format_shortlist, write_report
 from matcher.round import (
     MatchResult,
@@ -65,18 +68,20 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except MatcherError as exc:
-            for line in str(exc).splitlines():
+            for line in exc.lines():
                 click.echo(f"error: {line}", err=True)
             ctx.exit(2)
         except OSError as exc:
-            # An output that cannot be written (inputs are reported by the loaders).
-            click.echo(f"error: cannot write {exc.filename or 'output'}: {exc.strerror}", err=True)
+            # Outputs and inputs report their own errors; this is the last resort.
+            where = escape_control(str(exc.filename or "a file"))
+            click.echo(f"error: cannot use {where}: {exc.strerror or exc}", err=True)
             ctx.exit(2)
 
 
 class _WarningHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
+        text = escape_control(record.getMessage())
+        click.echo(f"{record.levelname.lower()}: {text}", err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,15 +112,9 @@ def validate(
     """Check input files; every error names file, row and field."""
     config = load_config(config_path)
     caseload = load_caseload(
-        mentees,
-        mentors,
-        existing,
-        supervisors,
-        prisons,
-        decisions=decisions,
-        as_of=_day(as_of),
-        allow_unknown_columns=config.rules.allow_unknown_columns,
-    )
+        mentees, mentors, existing, supervisors, prisons, decisions=decisions,
+        as_of=_day(as_of), config=config,
+    )  # fmt: skip
     counts = ", ".join(f"{n} {kind}" for kind, n in caseload.counts().items())
     click.echo(f"valid: {counts}")
 
@@ -173,15 +172,17 @@ def match_command(
     report: str | None,
 ) -> None:
     """Find the optimal assignment and explain every outcome."""
-    result = match_files(
-        mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of),
-        decisions=decisions, previous=previous,
-    )  # fmt: skip
-    write_matches_csv(out, result)
-    if json_path:
-        write_result_json(json_path, result)
-    if report:
-        write_report(report, result)
+    inputs = (mentees, mentors, existing, supervisors, prisons, config_path, decisions, previous)
+    with OutputTransaction([out, json_path, report], inputs=inputs):
+        result = match_files(
+            mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of),
+            decisions=decisions, previous=previous,
+        )  # fmt: skip
+        write_matches_csv(out, result)
+        if json_path:
+            write_result_json(json_path, result)
+        if report:
+            write_report(report, result)
     _echo_warnings(result)
     click.echo(_summary_line(result))
     if result.review is not None:
@@ -200,12 +201,11 @@ def candidates(
     mentees: str, mentors: str, prisons: str | None, config_path: str | None, as_of: Any, out: str
 ) -> None:
     """Write every feasible pair with its score and criterion scores."""
-    config = load_config(config_path)
-    c = load_caseload(
-        mentees, mentors, prisons=prisons, allow_unknown_columns=config.rules.allow_unknown_columns
-    )
-    cands = find_candidates(c.mentees, c.mentors, config, as_of=_day(as_of) or date.today())
-    write_candidates(out, cands, c.mentees, c.mentors)
+    with OutputTransaction([out], inputs=(mentees, mentors, prisons, config_path)):
+        config = load_config(config_path)
+        c = load_caseload(mentees, mentors, prisons=prisons, config=config)
+        cands = find_candidates(c.mentees, c.mentors, config, as_of=_day(as_of) or date.today())
+        write_candidates(out, cands, c.mentees, c.mentors)
     click.echo(f"{cands.mentee.size} feasible pairs for {len(c.mentees)} mentees -> {out}")
 
 
@@ -218,7 +218,11 @@ def candidates(
 @config_option
 @as_of_option
 @click.option(
-    "-k", default=5, show_default=True, type=click.IntRange(min=1), help="How many mentors."
+    "-k",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1, max=1000),
+    help="How many mentors.",
 )
 def shortlist_command(
     mentee_id: str,
@@ -232,13 +236,7 @@ def shortlist_command(
 ) -> None:
     """Rank the best mentors with room for one referral."""
     config = load_config(config_path)
-    c = load_caseload(
-        mentees,
-        mentors,
-        existing,
-        supervisors,
-        allow_unknown_columns=config.rules.allow_unknown_columns,
-    )
+    c = load_caseload(mentees, mentors, existing, supervisors, config=config)
     mentee = next((m for m in c.mentees if m.id == mentee_id), None)
     if mentee is None:
         raise ParameterError(f"mentee {mentee_id} is not in {Path(mentees).name}")
@@ -265,7 +263,7 @@ def shortlist_command(
     "-k",
     default=5,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=1000),
     help="How many candidates to compare.",
 )
 def explain_command(
@@ -350,7 +348,8 @@ def commit_command(
     existing: str | None, matches: str, decisions: str, as_of: Any, out: str
 ) -> None:
     """Write the next round's running relationships (accepted pairs in, ended ones out)."""
-    result = commit_files(existing, matches, decisions, out, _day(as_of))
+    with OutputTransaction([out], inputs=(existing, matches, decisions)):
+        result = commit_files(existing, matches, decisions, out, _day(as_of))
     due = result.past_planned_end
     ended = len(result.endings) - len(due)
     click.echo(
@@ -365,10 +364,18 @@ def commit_command(
 
 @main.command()
 @click.option(
-    "--mentees", "n_mentees", required=True, type=click.IntRange(min=0), help="How many mentees."
+    "--mentees",
+    "n_mentees",
+    required=True,
+    type=click.IntRange(min=0, max=10_000_000),
+    help="How many mentees.",
 )
 @click.option(
-    "--mentors", "n_mentors", required=True, type=click.IntRange(min=0), help="How many mentors."
+    "--mentors",
+    "n_mentors",
+    required=True,
+    type=click.IntRange(min=0, max=10_000_000),
+    help="How many mentors.",
 )
 @click.option("--seed", required=True, type=int, help="Random seed (same seed, same files).")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write.")
@@ -388,7 +395,8 @@ def generate(n_mentees: int, n_mentors: int, seed: int, out: str) -> None:
 )
 def demo(out: str) -> None:
     """Run the whole round on the bundled caseload, with its report."""
-    result, written = run_demo(out)
+    with OutputTransaction(inputs=demo_files().values()):
+        result, written = run_demo(out)
     click.echo(_summary_line(result))
     for kind, path in written.items():
         click.echo(f"{kind:>8}: {path}")
@@ -423,30 +431,28 @@ def compare_command(
     """Run a round with config A and with config B; list every mentee whose outcome differs."""
     if len(configs) != 2:
         raise ParameterError(f"compare takes --config twice (A, then B), got {len(configs)}")
-    config_a, config_b = (load_config(path) for path in configs)
-    day = _day(as_of) or date.today()
-    c = load_caseload(
-        mentees,
-        mentors,
-        existing,
-        supervisors,
-        prisons,
-        allow_unknown_columns=config_a.rules.allow_unknown_columns,
-    )
-    a, b = (
-        match(c.mentees, c.mentors, cfg, existing=c.existing, supervisors=c.supervisors,
-              prisons=c.prisons, as_of=day)
-        for cfg in (config_a, config_b)
-    )  # fmt: skip
-    result = compare(a, b, mentees=c.mentees, mentors=c.mentors)
-    write_changes_csv(out, result)
-    if json_path:
-        write_compare_json(json_path, result)
-    if report:
-        labels = (Path(configs[0]).stem, Path(configs[1]).stem)
-        if labels[0] == labels[1]:
-            labels = ("A", "B")
-        write_compare_html(report, result, labels=labels, as_of=day)
+    inputs = (mentees, mentors, existing, supervisors, prisons, *configs)
+    with OutputTransaction([out, json_path, report], inputs=inputs):
+        config_a, config_b = (load_config(path) for path in configs)
+        day = _day(as_of) or date.today()
+        c = load_caseload(
+            mentees, mentors, existing, supervisors, prisons, config=config_a,
+            other_configs=(config_b,),
+        )  # fmt: skip
+        a, b = (
+            match(c.mentees, c.mentors, cfg, existing=c.existing, supervisors=c.supervisors,
+                  prisons=c.prisons, as_of=day)
+            for cfg in (config_a, config_b)
+        )  # fmt: skip
+        result = compare(a, b, mentees=c.mentees, mentors=c.mentors)
+        write_changes_csv(out, result)
+        if json_path:
+            write_compare_json(json_path, result)
+        if report:
+            labels = (Path(configs[0]).stem, Path(configs[1]).stem)
+            if labels[0] == labels[1]:
+                labels = ("A", "B")
+            write_compare_html(report, result, labels=labels, as_of=day)
     click.echo(
         f"{len(result.changes)} of {len(a.rows)} mentees change; match rate "
         f"{_rate(result.a.match_rate)} -> {_rate(result.b.match_rate)}"
@@ -494,20 +500,18 @@ def sweep_command(
     scheduler: str | None,
 ) -> None:
     """Run every config of a grid: one row of figures per config."""
-    grid = load_grid(grid_path)
-    c = load_caseload(
-        mentees,
-        mentors,
-        existing,
-        supervisors,
-        prisons,
-        allow_unknown_columns=grid.base.rules.allow_unknown_columns,
-    )
-    day = _day(as_of) or date.today()
-    result = sweep(c, grid, as_of=day, workers=workers, scheduler=scheduler)
-    write_sweep_csv(out, result)
-    if report:
-        write_sweep_html(report, result, as_of=day)
+    inputs = (mentees, mentors, existing, supervisors, prisons, grid_path)
+    with OutputTransaction([out, report], inputs=inputs):
+        grid = load_grid(grid_path)
+        c = load_caseload(
+            mentees, mentors, existing, supervisors, prisons, config=grid.base,
+            other_configs=grid.configs,
+        )  # fmt: skip
+        day = _day(as_of) or date.today()
+        result = sweep(c, grid, as_of=day, workers=workers, scheduler=scheduler)
+        write_sweep_csv(out, result)
+        if report:
+            write_sweep_html(report, result, as_of=day)
     click.echo(f"{len(result.rows)} configs -> {out}")
 
 

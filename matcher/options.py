@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 import click
 
+from matcher.models import DATE_MAX, DATE_MIN
+
 __all__ = [
     "as_of_option",
     "caseload_options",
@@ -56,10 +58,20 @@ config_option = click.option(
     default=None,
     help="TOML config (default: the built-in configs/default.toml).",
 )
+
+
+def _in_range(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    # The same range as every date of the data contract, so planned ends stay valid dates.
+    if value is not None and not DATE_MIN <= value.date() <= DATE_MAX:
+        raise click.BadParameter(f"must be between {DATE_MIN} and {DATE_MAX}")
+    return value
+
+
 as_of_option = click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
+    callback=_in_range,
     help="Run date YYYY-MM-DD (default: today).",
 )
 result_option = click.option(

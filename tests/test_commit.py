@@ -146,5 +146,5 @@ def test_review_round_trip_through_the_cli(caseload_dir: Path) -> None:
     # a commit never overwrites its own inputs
     result = run.invoke(main, [*commit, "--out", str(second)])
     assert result.exit_code == 2
-    assert "must not name an input file" in result.stderr
+    assert "is an input; write the output somewhere else" in result.stderr
     assert "agreed on the phone" not in result.output

@@ -21,7 +21,17 @@ from matcher.config import Config, load_config
 from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState
 from matcher.io import load_caseload, load_proposals
-from matcher.models import Decision, Existing, Mentee, Mentor, Prison, Proposal, Supervisor
+from matcher.models import (
+    DATE_MAX,
+    DATE_MIN,
+    Decision,
+    Existing,
+    Mentee,
+    Mentor,
+    Prison,
+    Proposal,
+    Supervisor,
+)
 from matcher.round.plan import ReviewPlan, plan_review
 from matcher.round.result import KeptRelationship, MatchResult, SolverInfo
 from matcher.round.review import build_review
@@ -195,7 +205,17 @@ def match(
         )
     config = config or Config()
     as_of = as_of or date.today()
-    mentees, mentors = tuple(mentees), tuple(mentors)
+    if not DATE_MIN <= as_of <= DATE_MAX:  # planned ends must stay valid dates
+        raise ParameterError(
+            f"The 'as_of' parameter of match must be a date from {DATE_MIN} to {DATE_MAX}, "
+            f"got {as_of} instead"
+        )
+    # Canonical order (by id), so ties between equally good assignments, and float sums of
+    # hours, never depend on the order of the input rows.
+    mentees = tuple(sorted(mentees, key=lambda e: e.id))
+    mentors = tuple(sorted(mentors, key=lambda m: m.id))
+    existing = sorted(existing, key=lambda r: (r.mentee_id, r.mentor_id))
+    supervisors = sorted(supervisors, key=lambda s: s.id)
     plan = plan_review(
         mentees, mentors, existing, decisions or (), supervisors, config, as_of,
         decisions_source=decisions_source,
@@ -281,15 +301,9 @@ def match_files(
     cfg = config if isinstance(config, Config) else load_config(config)
     as_of = as_of or date.today()
     c = load_caseload(
-        mentees,
-        mentors,
-        existing,
-        supervisors,
-        prisons,
-        decisions=decisions,
-        as_of=as_of,
-        allow_unknown_columns=cfg.rules.allow_unknown_columns,
-    )
+        mentees, mentors, existing, supervisors, prisons, decisions=decisions, as_of=as_of,
+        config=cfg,
+    )  # fmt: skip
     return match(
         c.mentees,
         c.mentors,

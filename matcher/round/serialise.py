@@ -7,7 +7,6 @@ warnings and kept relationships).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from datetime import date
@@ -17,10 +16,12 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from matcher.assignment import SolveMethod, SolveStatus
-from matcher.config import Config
+from matcher.config import Config, LimitsConfig
 from matcher.criteria import CRITERION_NAMES
 from matcher.errors import InputError, RowError
 from matcher.explain import Outcome
+from matcher.inputs.files import UnreadableFile, read_text
+from matcher.inputs.json_rows import parse_json
 from matcher.relationships import Ending, EndingKind
 from matcher.round.plan import DroppedPair
 from matcher.round.result import (
@@ -333,14 +334,11 @@ def load_result(path: str | Path) -> MatchResult:
     """
     name = Path(path).name
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
-    except OSError as exc:
-        problem = f"cannot be read: {exc.strerror}"
-        raise InputError([RowError(name, None, None, None, problem)]) from None
-    except ValueError as exc:
-        problem = f"is not valid JSON ({exc})"
-        raise InputError([RowError(name, None, None, None, problem)]) from None
+        # As every input: a regular file only, within the size limit, any JSON shape safe.
+        limit = LimitsConfig().max_file_mib
+        doc = parse_json(read_text(Path(path), limit * 2**20, "limits.max_file_mib"))
+    except (UnreadableFile, ValueError) as exc:
+        raise InputError([RowError(name, None, None, None, str(exc))]) from None
     try:
         return result_from_dict(doc)
     except ValidationError as exc:
@@ -349,7 +347,7 @@ def load_result(path: str | Path) -> MatchResult:
     except KeyError as exc:
         problem = f"is not a result.json written by matcher (no {exc})"
         raise InputError([RowError(name, None, None, None, problem)]) from None
-    except (TypeError, ValueError, AttributeError):
+    except (TypeError, ValueError, AttributeError, RecursionError):
         # Values are not echoed: a result holds reasons and ids of real people.
         problem = "is not a result.json written by matcher (a value has the wrong type)"
         raise InputError([RowError(name, None, None, None, problem)]) from None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from matcher.criteria import CRITERION_NAMES
 from matcher.io import atomic_writer
+from matcher.outputs import safe_csv_writer
 from matcher.round.result import MatchResult
 from matcher.round.serialise import result_dict
 
@@ -39,7 +39,7 @@ def _fmt(x: float | None) -> str:
 def write_matches_csv(path: str | Path, result: MatchResult) -> None:
     """Write ``matches.csv``: one row per mentee, by mentee id (atomically)."""
     with atomic_writer(path) as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = safe_csv_writer(fh)  # formula-like cells escaped (docs/limits.md)
         w.writerow(MATCH_COLUMNS)
         for r in result.rows:
             w.writerow(

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import matcher
 from matcher.errors import ConfigError, InputError, MatcherError, RowError
+from matcher.inputs.json_rows import parse_json
 from matcher.service import engine
 from matcher.service.auth import KeyInfo, Role, find_key
 from matcher.service.db import DEFAULT_DATABASE, connect
@@ -137,11 +138,11 @@ async def _json_body(request: Request) -> Any:
             raise HTTPException(413, f"the body is over the limit of {limit} bytes")
         chunks.append(chunk)
     try:
-        return json.loads(b"".join(chunks))
-    except json.JSONDecodeError as exc:
-        problem = RowError("body", None, None, None, f"is not valid JSON (line {exc.lineno})")
-    except (UnicodeDecodeError, RecursionError):
-        problem = RowError("body", None, None, None, "is not valid JSON (UTF-8, not too deep)")
+        return parse_json(b"".join(chunks).decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        problem = RowError("body", None, None, None, "is not valid UTF-8 text")
+    except ValueError as exc:  # the loaders' words: not JSON (line), too deep, ...
+        problem = RowError("body", None, None, None, str(exc))
     raise InputError([problem])
 
 

@@ -26,6 +26,7 @@ from typing import Any
 import matcher
 from matcher.config import Config, config_from_dict
 from matcher.errors import InputError, MatcherError, RowError
+from matcher.inputs.json_rows import DuplicateKeys
 from matcher.io import Caseload, caseload_from_lists, records_from_list
 from matcher.models import Mentee, Proposal
 from matcher.report import render_report
@@ -110,8 +111,7 @@ class RoundInputs:
         lists = dict(doc["records"])
         if doc.get("decisions"):
             lists["decisions"] = doc["decisions"]
-        allow = config.rules.allow_unknown_columns
-        caseload = caseload_from_lists(lists, as_of=as_of, allow_unknown_columns=allow)
+        caseload = caseload_from_lists(lists, as_of=as_of, config=config)
         previous = records_from_list(
             doc.get("previous", []), Proposal, file="previous", allow_unknown_columns=True
         )
@@ -139,6 +139,8 @@ def _problem(field_name: str, message: str) -> RowError:
 def _object(body: Any, allowed: frozenset[str]) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InputError([RowError("body", None, None, None, "must be a JSON object")])
+    if isinstance(body, DuplicateKeys):  # as in a JSON file, a key given twice is refused
+        raise InputError([_problem(k, "is given twice") for k in body.duplicates])
     unknown = sorted(k for k in body if k not in allowed)
     if unknown:
         raise InputError([_problem(k, "is not a known field") for k in unknown[:20]])
@@ -176,10 +178,9 @@ def parse_round(body: Any) -> RoundInputs:
     data = _object(body, _ROUND_KEYS)
     config = _config(data.get("config"))
     as_of = _as_of(data.get("as_of"))
+    # The config's limits and its unknown-column rule apply as they do to files.
     caseload = caseload_from_lists(
-        {k: data.get(k) for k in INPUT_KINDS},
-        as_of=as_of,
-        allow_unknown_columns=config.rules.allow_unknown_columns,
+        {k: data.get(k) for k in INPUT_KINDS}, as_of=as_of, config=config
     )
     return RoundInputs(caseload, config, as_of)
 
@@ -221,7 +222,6 @@ def parse_decisions(body: Any, parent: Parent) -> RoundInputs:
     if "decisions" not in data:
         raise InputError([_problem("decisions", "is required")])
     config = config_from_dict(parent.config)
-    allow = config.rules.allow_unknown_columns
     posted = any(data.get(k) is not None for k in INPUT_KINDS)
     if parent.inputs is not None and not posted:
         lists: dict[str, Any] = RoundInputs.from_canonical(parent.inputs).records()
@@ -238,7 +238,7 @@ def parse_decisions(body: Any, parent: Parent) -> RoundInputs:
     else:
         lists = {k: data.get(k) for k in INPUT_KINDS}
         base = RoundInputs(
-            caseload_from_lists(lists, as_of=parent.as_of, allow_unknown_columns=allow),
+            caseload_from_lists(lists, as_of=parent.as_of, config=config),
             config,
             parent.as_of,
         )
@@ -262,7 +262,7 @@ def parse_decisions(body: Any, parent: Parent) -> RoundInputs:
         if (m, j) not in pairs and not (k == "accept" and m in accepted)
     ]
     caseload = caseload_from_lists(
-        {**lists, "decisions": [*new, *carried]}, as_of=parent.as_of, allow_unknown_columns=allow
+        {**lists, "decisions": [*new, *carried]}, as_of=parent.as_of, config=config
     )
     with tempfile.TemporaryDirectory(prefix="matcher-previous-") as tmp:
         path = Path(tmp) / "matches.csv"
@@ -368,14 +368,17 @@ def parse_shortlist(body: Any) -> ShortlistInputs:
         errors.append(_problem("mentee", "must be a JSON object (one referral)"))
     else:
         try:
-            mentee = records_from_list([raw], Mentee, file="mentee", allow_unknown_columns=allow)[0]
+            mentee = records_from_list(
+                [raw], Mentee, file="mentee", allow_unknown_columns=allow, limits=config.limits
+            )[0]
         except InputError as exc:
             errors += exc.errors
             truncated |= exc.truncated
     try:
         caseload = caseload_from_lists(
             {"mentees": [], **{k: data.get(k) for k in ("mentors", "existing", "supervisors")}},
-            allow_unknown_columns=allow,
+            as_of=as_of,
+            config=config,
         )
     except InputError as exc:
         errors += exc.errors

@@ -30,8 +30,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from matcher.config import Config, config_from_dict, load_config
+from matcher.config import MAX_CONFIG_BYTES, Config, config_from_dict, load_config
 from matcher.errors import ConfigError
+from matcher.inputs.files import UnreadableFile, read_text
 
 __all__ = ["Grid", "MAX_CONFIGS", "grid_from_dict", "load_grid"]
 
@@ -214,10 +215,12 @@ def load_grid(path: str | Path) -> Grid:
         The file is missing or not TOML, or anything :func:`grid_from_dict` refuses.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path.name}: file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:  # as a config: a small regular file only
+        data = tomllib.loads(read_text(path, MAX_CONFIG_BYTES, "a grid is at most 1 MiB"))
+    except UnreadableFile as exc:
+        raise ConfigError(f"{path.name}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path.name}: not valid TOML (nested too deeply)") from None
     return grid_from_dict(data, name=path.name, base_dir=path.parent)

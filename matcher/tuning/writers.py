@@ -3,13 +3,13 @@ sweep.csv. Each is written atomically; the same inputs give the same bytes."""
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from matcher.io import atomic_writer
+from matcher.outputs import safe_csv_writer
 from matcher.tuning.compare import Comparison
 from matcher.tuning.figures import Figures
 from matcher.tuning.sweep import Sweep
@@ -54,7 +54,7 @@ def _cell(x: Any) -> str:
 def write_changes_csv(path: str | Path, comparison: Comparison) -> None:
     """``changes.csv``: one row per mentee whose status or mentor differs, by id."""
     with atomic_writer(path) as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = safe_csv_writer(fh)  # formula-like cells escaped (docs/limits.md)
         w.writerow(CHANGE_COLUMNS)
         for c in comparison.changes:
             moved = "; ".join(f"{m.criterion} {m.a:.3f}->{m.b:.3f}" for m in c.moved)
@@ -128,6 +128,6 @@ def sweep_table(result: Sweep) -> list[list[str]]:
 def write_sweep_csv(path: str | Path, result: Sweep) -> None:
     """``sweep.csv``: one row per config, in grid order."""
     with atomic_writer(path) as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = safe_csv_writer(fh)  # formula-like cells escaped (docs/limits.md)
         w.writerow(sweep_columns(result))
         w.writerows(sweep_table(result))

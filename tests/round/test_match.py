@@ -170,7 +170,9 @@ def _rounds(draw: st.DrawFn):  # type: ignore[no-untyped-def]
             f"E{i}",
             lat=51.5 + draw(st.floats(-0.3, 0.3)),
             lon=-0.1,
-            goals=tuple(draw(st.lists(st.sampled_from(_GOALS), max_size=2, unique=True))),
+            goals=tuple(
+                draw(st.lists(st.sampled_from(_GOALS), min_size=1, max_size=2, unique=True))
+            ),
             contact_frequency=draw(st.sampled_from(["weekly", "fortnightly", "monthly"])),
             risk=draw(st.sampled_from(["low", "medium", "high", "very_high"])),
             gender=draw(st.sampled_from(["male", "female"])),

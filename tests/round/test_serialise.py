@@ -76,7 +76,7 @@ def test_stored_candidates_are_each_mentees_best_k() -> None:
 
 
 def test_load_result_names_the_problem(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"^nothing\.json: cannot be read"):
+    with pytest.raises(InputError, match=r"^nothing\.json: file not found"):
         load_result(tmp_path / "nothing.json")
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
