@@ -44,8 +44,7 @@ schema = schemathesis.openapi.from_path(
     ROOT / "docs" / "openapi.json",
     config=SchemathesisConfig.from_dict(
         {
-            # The same cases on every run (seeds 1, 2 and 16 find the overflow in test_api).
-            "seed": 3,
+            "seed": 16,  # the same cases on every run
             "generation": {"mode": "all", "max-examples": EXAMPLES},
             "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
         }
