@@ -16,7 +16,6 @@ from typing import Any
 import click
 
 from matcher.candidates import find_candidates, write_candidates
-from matcher.commit import commit_files
 from matcher.config import load_config
 from matcher.demo import demo_files, run_demo
 from matcher.errors import MatcherError, ParameterError, escape_control
@@ -45,6 +44,7 @@ from matcher.round import (
     write_matches_csv,
     write_result_json,
 )
+from matcher.round.commit import commit_files
 from matcher.round.review import review_lines
 from matcher.service.cli import add_service_commands
 from matcher.shortlist import shortlist

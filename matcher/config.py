@@ -93,7 +93,7 @@ def _check_weights(w: BaseModel) -> BaseModel:
 
 
 class RulesConfig(_Section):
-    """Hard rules beyond the ones that always apply (SPEC §4)."""
+    """Hard rules beyond the ones that always apply (docs/scoring.md)."""
 
     min_shared_slots: int = Field(
         1, ge=0, le=_SLOTS, description="shared weekly slots a pair needs"
@@ -161,7 +161,7 @@ class PriorityConfig(_Section):
 
 
 class ObjectiveConfig(_Section):
-    """What the assignment optimises (SPEC §4)."""
+    """What the assignment optimises (docs/method.md)."""
 
     mode: Literal["coverage_first", "score_only"] = Field(
         "coverage_first",

@@ -3,7 +3,7 @@
 :func:`plan_review` turns the coordinator's decisions and the existing file into what
 the solver sees:
 
-1. Relationships whose end has come no longer count (:mod:`matcher.relationships`); their
+1. Relationships whose end has come no longer count (:mod:`matcher.inputs.relationships`); their
    mentees, if in the mentees file, are matched again, with ``priority.ended_early`` extra
    priority when the relationship ended early. An ended pair is not proposed again (it
    broke down, or was brought to its definitive end) unless the decisions accept it.
@@ -36,11 +36,11 @@ from matcher.arrays import MenteeArrays, existing_load
 from matcher.candidates import RULES, find_candidates, rule_cascade
 from matcher.config import Config
 from matcher.criteria import CRITERION_NAMES
-from matcher.decisions import accepted_pairs, check_decisions, rejected_pairs
 from matcher.errors import InputError
+from matcher.inputs.decisions import accepted_pairs, check_decisions, rejected_pairs
+from matcher.inputs.relationships import Ending, split_relationships
 from matcher.io import MAX_ERRORS
 from matcher.models import Decision, Existing, Mentee, Mentor, Supervisor
-from matcher.relationships import Ending, split_relationships
 
 __all__ = ["AcceptedPair", "DroppedPair", "ReviewPlan", "plan_review"]
 

@@ -168,7 +168,7 @@ def match(
     existing : sequence of Existing
         Running relationships. They count against capacity, hours and supervisor caps,
         are never broken, and their mentees are not matched again. One that has ended
-        by ``as_of`` no longer counts (see :mod:`matcher.relationships`).
+        by ``as_of`` no longer counts (see :mod:`matcher.inputs.relationships`).
     supervisors : sequence of Supervisor
         Caps on the relationships each supervisor oversees.
     prisons : sequence of Prison
