@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,distributed]'  # the Dask test needs distributed
+	$(BIN)/python -m pip install --quiet -e '.[dev,service,distributed]'  # what the tests need (the service's; Dask's)
 	touch $(STAMP)
 
 demo: $(STAMP)  ## the whole matching round on the bundled caseload, with its report

@@ -46,6 +46,7 @@ from matcher.round import (
 )
 from matcher.round.commit import commit_files
 from matcher.round.review import review_lines
+from matcher.service.cli import add_service_commands
 from matcher.shortlist import shortlist
 from matcher.synth import generate as generate_caseload
 from matcher.tuning import (
@@ -513,6 +514,9 @@ def sweep_command(
             write_sweep_html(report, result, as_of=day)
     click.echo(f"{len(result.rows)} configs -> {out}")
 
+
+# The service's commands; the service extra is imported only when one runs.
+add_service_commands(main)
 
 if __name__ == "__main__":  # python -m matcher.cli
     main()
