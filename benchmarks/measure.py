@@ -90,9 +90,10 @@ def run_child(request: dict[str, Any], budget: Budget) -> RunOutcome:
         req, res = Path(tmp) / "request.json", Path(tmp) / "result.json"
         req.write_text(json.dumps(request))
         env = dict(os.environ, PYTHONPATH=str(ROOT))
+        log = (Path(tmp) / "stderr.txt").open("w+")  # a file: a full pipe would block the child
         proc = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.measure", str(req), str(res)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
         t0, watched, status, reason = time.monotonic(), 0.0, "ok", ""
         while proc.poll() is None:
@@ -105,7 +106,10 @@ def run_child(request: dict[str, Any], budget: Budget) -> RunOutcome:
                 proc.kill()
                 break
             time.sleep(0.1)
-        _, err = proc.communicate()
+        proc.wait()
+        log.seek(0)
+        err = log.read()
+        log.close()
         if status == "ok" and proc.returncode != 0:
             last = (err or "").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
             status, reason = "error", last[0][:300]
