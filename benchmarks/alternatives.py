@@ -263,17 +263,28 @@ def scipy_sparse(inst: Instance, time_limit: float) -> Outcome:
     )
     n, n_seats = inst.n_mentees, int(cap.sum())
     top = float(w.max(initial=0.0)) + 1.0
-    rows = np.concatenate([inst.mentee[pair], np.arange(n)])
-    cols = np.concatenate([seat, n_seats + np.arange(n)])
+    rows = np.concatenate([inst.mentee[pair], np.arange(n)]).astype(np.int32)
+    cols = np.concatenate([seat, n_seats + np.arange(n)]).astype(np.int32)
     cost = np.concatenate([top - w[pair], np.full(n, top)])
+    del pair, seat
     graph = csr_matrix((cost, (rows, cols)), shape=(n, n_seats + n))
+    del rows, cols, cost
     row, col = min_weight_full_bipartite_matching(graph)
     real = col < n_seats
-    # which pair each (mentee, seat) came from: look the arcs up by (row, column)
-    key = inst.mentee[pair] * (n_seats + n) + seat
+    seat_mentor = np.repeat(np.arange(inst.n_mentors, dtype=np.int64), cap)
+    chosen = _pair_index(inst, row[real].astype(np.int64), seat_mentor[col[real]])
+    return Outcome("optimal", chosen, "ignores hours and supervisor caps")
+
+
+def _pair_index(inst: Instance, mentee: IntArray, mentor: IntArray) -> IntArray:
+    """Sorted indices of the pairs ``(mentee[k], mentor[k])`` (each must be a pair)."""
+    key = inst.mentee * inst.n_mentors + inst.mentor
     order = np.argsort(key, kind="stable")
-    pos = np.searchsorted(key[order], row[real] * (n_seats + n) + col[real])
-    return Outcome("optimal", np.sort(pair[order[pos]]), "ignores hours and supervisor caps")
+    pos = np.searchsorted(key[order], mentee * inst.n_mentors + mentor)
+    found = order[np.minimum(pos, key.size - 1)]
+    if not np.array_equal(key[found], mentee * inst.n_mentors + mentor):
+        raise RuntimeError("an assignment used a pair that is not a candidate")
+    return np.sort(found)
 
 
 # --- hospital / resident ----------------------------------------------------------------
@@ -304,11 +315,8 @@ def hospital_resident(inst: Instance, time_limit: float) -> Outcome:
         for r in residents:
             got_i.append(r.name)
             got_j.append(hospital.name)
-    key = inst.mentee * inst.n_mentors + inst.mentor
-    order = np.argsort(key, kind="stable")
-    want = np.asarray(got_i, dtype=np.int64) * inst.n_mentors + np.asarray(got_j, dtype=np.int64)
-    pos = np.searchsorted(key[order], want)
-    return Outcome("stable", np.sort(order[pos]), "ignores hours and supervisor caps")
+    chosen = _pair_index(inst, np.asarray(got_i, dtype=np.int64), np.asarray(got_j, np.int64))
+    return Outcome("stable", chosen, "ignores hours and supervisor caps")
 
 
 def _deep_stack(work: Callable[[], Any]) -> Any:

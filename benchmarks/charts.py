@@ -86,6 +86,34 @@ def _shortfall_chart(docs: dict[str, dict[str, Any]], path: Path) -> Path | None
     return path
 
 
+def _orlib_chart(doc: dict[str, Any], path: Path) -> Path | None:
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    rows = [p for p in doc["problems"] if p["file"] == "gapd"]
+    names = sorted({p["instance"] for p in rows})
+    methods = [m for m in ("matcher", "cp_sat") if any(p["method"] == m for p in rows)]
+    if not names or not methods:
+        return None
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=110)
+    width = 0.8 / len(methods)
+    for k, method in enumerate(methods):
+        by = {p["instance"]: p for p in rows if p["method"] == method}
+        vals = [by.get(n, {}).get("gap_pct") for n in names]
+        xs = np.arange(len(names)) + (k - len(methods) / 2 + 0.5) * width
+        ax.bar(xs, [np.nan if v is None else v for v in vals], width,
+               color=_COLOURS[method], label=method)  # fmt: skip
+    ax.axhline(0.2, color="black", linestyle="--", linewidth=0.8, label="target 0.2 %")
+    ax.set_xticks(np.arange(len(names)), names, fontsize=8)
+    ax.set_ylabel("% above the best known value")
+    ax.set_title(f"OR-Library gapd at {doc['time_limit']:g} s per problem", fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
 def write_charts(results: Path) -> list[Path]:
     """Write the PNG charts into ``results``; returns the paths written."""
     import matplotlib
@@ -98,4 +126,7 @@ def write_charts(results: Path) -> list[Path]:
     short = _shortfall_chart(docs, results / "shortfall.png")
     if short:
         out.append(short)
+    gapd = _orlib_chart(docs["orlib"], results / "orlib_gapd.png") if "orlib" in docs else None
+    if gapd:
+        out.append(gapd)
     return out

@@ -169,6 +169,7 @@ def run_scenario(
     """Run a scenario and return its document (see :func:`write_doc`)."""
     limit = float(sc.options.get("time_limit", 60.0) if time_limit is None else time_limit)
     progress(sc.name, f"start: {sc.description}; {repeats} run(s) per method")
+    load_start = [round(x, 2) for x in os.getloadavg()]  # the machine is shared: say how busy
     doc: dict[str, Any] = {
         "scenario": sc.name, "description": sc.description,
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
@@ -186,6 +187,7 @@ def run_scenario(
         from benchmarks.estimate import run_estimate
 
         doc.update(run_estimate(sc, repeats, budget, out_dir))
+    doc["load_average"] = {"start": load_start, "end": [round(x, 2) for x in os.getloadavg()]}
     progress(sc.name, "done")
     return doc
 
