@@ -11,7 +11,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	# the Dask test needs distributed; the benchmark runner's smoke test needs bench
+	$(BIN)/python -m pip install --quiet -e '.[dev,distributed,bench]'
 	touch $(STAMP)
 
 demo: $(STAMP)  ## the whole matching round on the bundled caseload, with its report

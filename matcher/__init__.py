@@ -4,6 +4,7 @@ The pipeline runs one way: validated records (``models``, ``io``) → arrays and
 sparse candidate pairs with scores (``arrays``, ``criteria``, ``candidates``) →
 optimal assignment (``assignment``) → reasons (``explain``) → one result value (``round``) →
 report, text explanations and files (``report``, ``round.writers``).
+``tuning`` compares configs and sweeps weightings.
 """
 
 from matcher._version import __version__ as __version__
@@ -34,9 +35,11 @@ from matcher.round import (
 )
 from matcher.shortlist import Shortlist, shortlist
 from matcher.synth import generate as generate_caseload
+from matcher.tuning import Comparison, Sweep, compare, load_grid, sweep
 
 __all__ = [
     "Candidates",
+    "Comparison",
     "MatchResult",
     "MatchRow",
     "MatchStatus",
@@ -44,6 +47,8 @@ __all__ = [
     "SolveMethod",
     "SolveResult",
     "SolveStatus",
+    "Sweep",
+    "compare",
     "SolverInfo",
     "Summary",
     "TopCandidate",
@@ -53,6 +58,7 @@ __all__ = [
     "match",
     "shortlist",
     "solve",
+    "sweep",
     "Caseload",
     "Config",
     "ConfigError",
@@ -66,6 +72,7 @@ __all__ = [
     "Supervisor",
     "load_caseload",
     "load_config",
+    "load_grid",
     "load_existing",
     "load_mentees",
     "load_mentors",

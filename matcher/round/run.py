@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from matcher.arrays import existing_load
 from matcher.assignment import SolveResult, solve
-from matcher.candidates import find_candidates
+from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState
@@ -91,6 +91,29 @@ def _used(loads: Loads, mentor_of: npt.NDArray[np.int64], n_mentors: int) -> npt
     return loads.seats + np.bincount(mentor_of[mentor_of >= 0], minlength=n_mentors)
 
 
+def _given_candidates(
+    cands: Candidates,
+    to_match: tuple[Mentee, ...],
+    mentors: tuple[Mentor, ...],
+    config: Config,
+    as_of: date,
+) -> Candidates:
+    """Check that pairs given to :func:`match` are this round's."""
+    me, mo = cands.mentee_arrays, cands.mentor_arrays
+    same = (
+        cands.config == config
+        and me.as_of == as_of
+        and me.ids.tolist() == [m.id for m in to_match]
+        and mo.ids.tolist() == [m.id for m in mentors]
+    )
+    if not same:
+        raise ParameterError(
+            "The 'candidates' parameter of match must hold the pairs of this round's mentees "
+            "to match and mentors, with its config and as_of, got other pairs instead"
+        )
+    return cands
+
+
 def match(
     mentees: Sequence[Mentee],
     mentors: Sequence[Mentor],
@@ -100,6 +123,8 @@ def match(
     prisons: Sequence[Prison] = (),
     as_of: date | None = None,
     explain_top: int = EXPLAIN_TOP,
+    *,
+    candidates: Candidates | None = None,
 ) -> MatchResult:
     """Run one matching round and explain it.
 
@@ -121,6 +146,11 @@ def match(
     explain_top : int
         How many of each mentee's best candidates the result keeps, with what became of
         each, for :func:`matcher.explain_mentee` (0 keeps none).
+    candidates : Candidates, optional
+        The round's pairs when already found: those of the mentees without a running
+        relationship, in input order, with every mentor, scored with ``config`` as of
+        ``as_of`` (as :func:`~matcher.candidates.find_candidates` gives them, or
+        :mod:`matcher.tuning`'s rescoring). ``None`` (default) finds them.
 
     Returns
     -------
@@ -141,7 +171,12 @@ def match(
     max_hours = np.array([m.max_hours for m in mentors], dtype=np.float64)
 
     prune = config.solver.max_candidates_per_mentee
-    cands = find_candidates(to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None)
+    if candidates is None:
+        cands = find_candidates(
+            to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None
+        )
+    else:
+        cands = _given_candidates(candidates, to_match, mentors, config, as_of)
     ma = cands.mentee_arrays
     solved = solve(
         cands.mentee,
