@@ -58,17 +58,17 @@ def _caseload_table(rows: list[dict[str, Any]]) -> list[str]:
     ref = next((r for r in rows if r["method"] == "matcher"), {})
     solve = (ref.get("stages") or {}).get("solve")
     out = [
-        "| method | seconds | alt / matcher | alt / matcher's solve | peak MiB | matched | "
+        "| method | seconds | runs | alt / matcher | alt / matcher's solve | peak MiB | matched | "
         "total priority | total score | priority short % | score short % | status | "
         "violations | ignores |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         status = r["status"] if r["status"] != "not_run" else f"not run: {r.get('reason', '')}"
         if r["method"] == "matcher" and r.get("gap") is not None:
             status += f" (gap {100 * r['gap']:.3f} %)"
         out.append(
-            f"| {r['method']} | {_f(r['seconds'])} | "
+            f"| {r['method']} | {_f(r['seconds'])} | {len(r.get('seconds_runs', []))} | "
             f"{'1' if r['method'] == 'matcher' else _ratio(r['seconds'], ref.get('seconds'))} | "
             f"{'–' if r['method'] == 'matcher' else _ratio(r['seconds'], solve)} | "
             f"{_f(r['peak_mib'], '.0f')} | {_f(r['matched'], 'd')} | "

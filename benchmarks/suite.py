@@ -28,6 +28,9 @@ __all__ = ["machine", "method_row", "progress", "run_scenario", "versions", "wri
 #: Seconds a run may take before it is stopped (the stable matching gets less).
 RUN_SECONDS = {"hospital_resident": 900.0}
 DEFAULT_RUN_SECONDS = 1800.0
+#: A method whose run took longer than this is not run again (the machine is shared); its
+#: row then says it is one run, not a median.
+LONG_RUN_SECONDS = 300.0
 _FIELDS = ("seconds", "peak_mib", "matched", "total_priority", "total_score", "violations")
 
 
@@ -125,6 +128,9 @@ def _runs(
         if run.result is not None:
             progress(scenario, f"{label} run {k + 1}/{repeats}: {run.result['seconds']:.2f} s, "
                      f"peak {run.result['peak_mib']:.0f} MiB, {run.result['status']}")  # fmt: skip
+            if run.result["seconds"] > LONG_RUN_SECONDS and k + 1 < repeats:
+                progress(scenario, f"{label}: over {LONG_RUN_SECONDS:g} s, not repeated")
+                break
         else:
             progress(scenario, f"{label} run {k + 1}/{repeats}: {run.status} ({run.reason})")
             break  # a run that was killed or timed out would be again
