@@ -158,6 +158,44 @@ def _header(docs: dict[str, dict[str, Any]]) -> list[str]:
     ]
 
 
+NOTES = """## How to read this
+
+- **matcher** runs as a user runs it: `matcher.load_caseload` (read and validate the CSV
+  files), `matcher.match`, then `matches.csv` and `result.json` written; `seconds` is that
+  whole span. Its stages are timed inside the real `match` (`benchmarks/measure.py`):
+  load, candidates, solve, explain (reasons, rows, summary), write, other.
+- Every **alternative** gets the arrays matcher's own `solve` call got (the same candidate
+  pairs, scores, loads, remaining seats, hours and supervisor caps, priorities) and its
+  `seconds` run from those arrays to an assignment; so compare it with matcher's solve
+  stage as well as with its end-to-end time. Each optimises matcher's `coverage_first`
+  objective where it can (one priority unit outweighs any score difference).
+  - `greedy`: pairs best first by that weight; a pair is taken when its mentor has a seat,
+    the hours and supervisor room (numba; compiled before the clock starts).
+  - `scipy_sparse`: `scipy.sparse.csgraph.min_weight_full_bipartite_matching` on mentees x
+    seats (each mentor expanded into its free seats). It requires a *full* matching, so
+    each mentee also gets a private dummy column meaning "unmatched" (a full matching then
+    always exists); costs are `C - w` on real arcs and `C` on dummies, `C` above every
+    weight. Expresses seats only.
+  - `hospital_resident`: the `matching` library's resident-optimal stable matching
+    (mentees rank candidates by score, mentors rank theirs by priority then score); seats
+    only. Run in a thread with a deep stack (the library deep-copies its linked players);
+    not run above 600 000 pairs (its time grows faster than the pairs).
+  - `min_cost_flow`: a raw OR-Tools `SimpleMinCostFlow` on every pair (mentee -> mentor ->
+    supervisor -> sink, and an "unmatched" arc); expresses seats and supervisor caps, not
+    hours.
+  - `cp_sat`: a plain CP-SAT model (a Boolean per pair, every limit, one worker, no hint,
+    the same time limit as matcher); not run above 600 000 pairs.
+- **violations**: every assignment (matcher's too) is checked against every limit; the
+  count is the mentors over seats or hours plus the supervisors over their cap. A method
+  that ignores a limit (column `ignores`) can reach a higher objective only by breaking it.
+- **short %**: how far below matcher's total priority (and score) a method got; negative
+  means above, which only a method breaking limits can be.
+- Each timed run is its own process; `peak MiB` is that process's maximum resident set
+  (imports and the input included). A run is stopped past 8 GiB or its time budget. The
+  machine is shared with other work: each JSON file records the load average.
+"""
+
+
 def render(results: Path) -> str:
     """The text of RESULTS.md from the JSON files in ``results``."""
     docs = {p.stem: json.loads(p.read_text()) for p in sorted(results.glob("*.json"))}
@@ -165,7 +203,7 @@ def render(results: Path) -> str:
         return "# Benchmark results\n\nNo results yet: run `make bench`.\n"
     from benchmarks.targets import targets_section
 
-    lines = _header(docs) + targets_section(docs) + [""]
+    lines = _header(docs) + targets_section(docs) + ["", NOTES]
     for name in (*ORDER, *sorted(set(docs) - set(ORDER))):
         doc = docs.get(name)
         lines.append(f"## {name}")
