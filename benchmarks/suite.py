@@ -11,6 +11,7 @@ import math
 import os
 import platform
 import statistics
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.alternatives import EXPRESSES, LIMITS, not_applicable
-from benchmarks.measure import Budget, RunOutcome, run_child
+from benchmarks.measure import ROOT, Budget, RunOutcome, run_child
 from benchmarks.scenarios import AS_OF, WORK, Caseload, Scenario, caseload_for
 
 __all__ = ["machine", "method_row", "progress", "run_scenario", "versions", "write_doc"]
@@ -71,6 +72,16 @@ def versions() -> dict[str, str]:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
+    try:  # the engine's exact code: the version number moves more slowly than the branch
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        out["matcher_commit"] = head
+    except (OSError, subprocess.CalledProcessError):
+        out["matcher_commit"] = "unknown"
     return out
 
 
