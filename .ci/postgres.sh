@@ -58,6 +58,11 @@ stop)
     if [ -n "$bin" ] && [ -d "$dir/data" ]; then
         as_user "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     fi
+    # If pg_ctl could not stop it, end the server this script started, by its pid.
+    if [ -f "$dir/data/postmaster.pid" ]; then
+        pid=$(head -1 "$dir/data/postmaster.pid")
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" || true; fi
+    fi
     rm -rf "$dir"
     ;;
 *)
