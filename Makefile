@@ -6,12 +6,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,distributed]'  # the Dask test needs distributed
 	touch $(STAMP)
 
 demo: $(STAMP)  ## the whole matching round on the bundled caseload, with its report
@@ -26,6 +26,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## the benchmarks (long; not part of the tests)
 	$(BIN)/python benchmarks/run_all.py
+
+fuzz: $(STAMP)  ## fuzz the loaders and the config loader for 5 minutes (not part of the tests)
+	$(BIN)/python benchmarks/fuzz_inputs.py --seconds 300
 
 clean:
 	rm -rf $(VENV) matcher-demo

@@ -10,7 +10,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_generate.py", "bench_candidates.py", "bench_solve.py", "orlib_gap.py")
+SCRIPTS = (
+    "bench_generate.py",
+    "bench_candidates.py",
+    "bench_solve.py",
+    "orlib_gap.py",
+    "bench_tuning.py",
+)
 
 if __name__ == "__main__":
     failed = 0

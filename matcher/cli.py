@@ -1,7 +1,9 @@
 """The ``matcher`` command line: thin commands over library functions.
 
 Every :class:`~matcher.errors.MatcherError` becomes exit code 2 with its message
-lines (one per problem) and no traceback, in one place: :class:`_Group`.
+lines (one per problem, control characters escaped) and no traceback, in one place:
+:class:`_Group`. Commands that write files do so inside one
+:class:`~matcher.outputs.OutputTransaction`: all outputs or none, never over an input.
 """
 
 from __future__ import annotations
@@ -14,25 +16,48 @@ from typing import Any
 import click
 
 from matcher.candidates import find_candidates, write_candidates
+from matcher.commit import commit_files
 from matcher.config import load_config
-from matcher.demo import run_demo
-from matcher.errors import MatcherError, ParameterError
-from matcher.explain import explain_mentee, format_shortlist
+from matcher.demo import demo_files, run_demo
+from matcher.errors import MatcherError, ParameterError, escape_control
 from matcher.io import load_caseload
-from matcher.match import MatchResult, match_files, write_matches_csv, write_result_json
 from matcher.options import (
     as_of_option,
     caseload_options,
     config_option,
+    decisions_option,
     existing_option,
     mentees_option,
     mentors_option,
+    optional_caseload_options,
+    previous_option,
     prisons_option,
+    result_option,
     supervisors_option,
 )
-from matcher.report import write_report
+from matcher.outputs import OutputTransaction
+from matcher.report import explain_mentee, format_shortlist, write_report
+from matcher.round import (
+    MatchResult,
+    load_result,
+    match,
+    match_files,
+    write_matches_csv,
+    write_result_json,
+)
+from matcher.round.review import review_lines
 from matcher.shortlist import shortlist
 from matcher.synth import generate as generate_caseload
+from matcher.tuning import (
+    compare,
+    load_grid,
+    sweep,
+    write_changes_csv,
+    write_compare_html,
+    write_compare_json,
+    write_sweep_csv,
+    write_sweep_html,
+)
 
 __all__ = ["main"]
 
@@ -42,18 +67,20 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except MatcherError as exc:
-            for line in str(exc).splitlines():
+            for line in exc.lines():
                 click.echo(f"error: {line}", err=True)
             ctx.exit(2)
         except OSError as exc:
-            # An output that cannot be written (inputs are reported by the loaders).
-            click.echo(f"error: cannot write {exc.filename or 'output'}: {exc.strerror}", err=True)
+            # Outputs and inputs report their own errors; this is the last resort.
+            where = escape_control(str(exc.filename or "a file"))
+            click.echo(f"error: cannot use {where}: {exc.strerror or exc}", err=True)
             ctx.exit(2)
 
 
 class _WarningHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
+        text = escape_control(record.getMessage())
+        click.echo(f"{record.levelname.lower()}: {text}", err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,25 +95,25 @@ def main() -> None:
 
 @main.command()
 @caseload_options
+@decisions_option
 @config_option
+@as_of_option
 def validate(
     mentees: str,
     mentors: str,
     existing: str | None,
     supervisors: str | None,
     prisons: str | None,
+    decisions: str | None,
     config_path: str | None,
+    as_of: Any,
 ) -> None:
     """Check input files; every error names file, row and field."""
     config = load_config(config_path)
     caseload = load_caseload(
-        mentees,
-        mentors,
-        existing,
-        supervisors,
-        prisons,
-        allow_unknown_columns=config.rules.allow_unknown_columns,
-    )
+        mentees, mentors, existing, supervisors, prisons, decisions=decisions,
+        as_of=_day(as_of), config=config,
+    )  # fmt: skip
     counts = ", ".join(f"{n} {kind}" for kind, n in caseload.counts().items())
     click.echo(f"valid: {counts}")
 
@@ -101,25 +128,29 @@ def _echo_warnings(result: MatchResult) -> None:
 
 
 def _summary_line(result: MatchResult) -> str:
-    c = result.summary["counts"]
-    rate = result.summary["match_rate"]
-    mean = result.summary["mean_score"]
+    c = result.summary.counts
+    rate = result.summary.match_rate
+    mean = result.summary.mean_score
     s = result.solver
+    accepted = f"{c.accepted} accepted in review" if result.review is not None else ""
+    within = "; ".join(p for p in (f"{rate:.1%}" if rate is not None else "", accepted) if p)
     text = (
-        f"matched {c['matched']} of {c['to_match']} mentees"
-        + (f" ({rate:.1%})" if rate is not None else "")
+        f"matched {c.matched} of {c.to_match} mentees"
+        + (f" ({within})" if within else "")
         + (f", mean score {mean:.3f}" if mean is not None else "")
-        + f"; {c['existing']} existing kept; solver {s['status']}"
+        + f"; {c.existing} existing kept; solver {s.status}"
     )
-    if s["status"] != "optimal":
-        text += f" (gap {s['gap']:.2%})"
-    if s["pruned"]:
+    if s.status != "optimal":
+        text += f" (gap {s.gap:.2%})"
+    if s.pruned:
         text += " over each mentee's best candidates only (pruned)"
     return text
 
 
 @main.command("match")
 @caseload_options
+@decisions_option
+@previous_option
 @config_option
 @as_of_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="matches.csv to write.")
@@ -131,6 +162,8 @@ def match_command(
     existing: str | None,
     supervisors: str | None,
     prisons: str | None,
+    decisions: str | None,
+    previous: str | None,
     config_path: str | None,
     as_of: Any,
     out: str,
@@ -138,14 +171,22 @@ def match_command(
     report: str | None,
 ) -> None:
     """Find the optimal assignment and explain every outcome."""
-    result = match_files(mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of))
-    write_matches_csv(out, result)
-    if json_path:
-        write_result_json(json_path, result)
-    if report:
-        write_report(report, result)
+    inputs = (mentees, mentors, existing, supervisors, prisons, config_path, decisions, previous)
+    with OutputTransaction([out, json_path, report], inputs=inputs):
+        result = match_files(
+            mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of),
+            decisions=decisions, previous=previous,
+        )  # fmt: skip
+        write_matches_csv(out, result)
+        if json_path:
+            write_result_json(json_path, result)
+        if report:
+            write_report(report, result)
     _echo_warnings(result)
     click.echo(_summary_line(result))
+    if result.review is not None:
+        for line in review_lines(result.review):
+            click.echo(line)
 
 
 @main.command()
@@ -159,12 +200,11 @@ def candidates(
     mentees: str, mentors: str, prisons: str | None, config_path: str | None, as_of: Any, out: str
 ) -> None:
     """Write every feasible pair with its score and criterion scores."""
-    config = load_config(config_path)
-    c = load_caseload(
-        mentees, mentors, prisons=prisons, allow_unknown_columns=config.rules.allow_unknown_columns
-    )
-    cands = find_candidates(c.mentees, c.mentors, config, as_of=_day(as_of) or date.today())
-    write_candidates(out, cands, c.mentees, c.mentors)
+    with OutputTransaction([out], inputs=(mentees, mentors, prisons, config_path)):
+        config = load_config(config_path)
+        c = load_caseload(mentees, mentors, prisons=prisons, config=config)
+        cands = find_candidates(c.mentees, c.mentors, config, as_of=_day(as_of) or date.today())
+        write_candidates(out, cands, c.mentees, c.mentors)
     click.echo(f"{cands.mentee.size} feasible pairs for {len(c.mentees)} mentees -> {out}")
 
 
@@ -177,7 +217,11 @@ def candidates(
 @config_option
 @as_of_option
 @click.option(
-    "-k", default=5, show_default=True, type=click.IntRange(min=1), help="How many mentors."
+    "-k",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1, max=1000),
+    help="How many mentors.",
 )
 def shortlist_command(
     mentee_id: str,
@@ -191,13 +235,7 @@ def shortlist_command(
 ) -> None:
     """Rank the best mentors with room for one referral."""
     config = load_config(config_path)
-    c = load_caseload(
-        mentees,
-        mentors,
-        existing,
-        supervisors,
-        allow_unknown_columns=config.rules.allow_unknown_columns,
-    )
+    c = load_caseload(mentees, mentors, existing, supervisors, config=config)
     mentee = next((m for m in c.mentees if m.id == mentee_id), None)
     if mentee is None:
         raise ParameterError(f"mentee {mentee_id} is not in {Path(mentees).name}")
@@ -215,40 +253,128 @@ def shortlist_command(
 
 @main.command("explain")
 @click.option("--mentee", "mentee_id", required=True, help="Id of the mentee to explain.")
-@caseload_options
+@result_option
+@optional_caseload_options
+@decisions_option
 @config_option
 @as_of_option
 @click.option(
     "-k",
     default=5,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=1000),
     help="How many candidates to compare.",
 )
 def explain_command(
     mentee_id: str,
-    mentees: str,
-    mentors: str,
+    result_path: str | None,
+    mentees: str | None,
+    mentors: str | None,
     existing: str | None,
     supervisors: str | None,
     prisons: str | None,
+    decisions: str | None,
     config_path: str | None,
     as_of: Any,
     k: int,
 ) -> None:
-    """Why this mentor, and how the next best candidates compare."""
-    result = match_files(mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of))
+    """Why this mentor, and how the next best candidates compare.
+
+    Give either --result (a saved round: no input files, no solver run) or the round's
+    input files (the round is run again).
+    """
+    if result_path is not None:
+        given = {
+            "--mentees": mentees,
+            "--mentors": mentors,
+            "--existing": existing,
+            "--supervisors": supervisors,
+            "--prisons": prisons,
+            "--decisions": decisions,
+            "--config": config_path,
+            "--as-of": as_of,
+        }
+        extra = [name for name, value in given.items() if value is not None]
+        if extra:
+            raise click.UsageError(f"--result reads a finished round; drop {', '.join(extra)}")
+        result, source = load_result(result_path), Path(result_path).name
+    else:
+        if mentees is None or mentors is None:
+            files = (("--mentees", mentees), ("--mentors", mentors))
+            missing = " and ".join(name for name, value in files if value is None)
+            raise click.UsageError(f"give --result, or {missing}")
+        result = match_files(
+            mentees,
+            mentors,
+            existing,
+            supervisors,
+            prisons,
+            config_path,
+            _day(as_of),
+            explain_top=k,
+            decisions=decisions,
+        )
+        source = Path(mentees).name
     if mentee_id not in {r.mentee_id for r in result.rows}:
-        raise ParameterError(f"mentee {mentee_id} is not in {Path(mentees).name}")
+        raise ParameterError(f"mentee {mentee_id} is not in {source}")
     click.echo(explain_mentee(result, mentee_id, k=k), nl=False)
+
+
+@main.command("commit")
+@click.option(
+    "--existing",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="This round's existing relationships (none on a first round).",
+)
+@click.option(
+    "--matches", required=True, type=click.Path(dir_okay=False), help="The round's matches.csv."
+)
+@click.option(
+    "--decisions",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The decisions the round was reviewed with.",
+)
+@as_of_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Next round's existing relationships to write.",
+)
+def commit_command(
+    existing: str | None, matches: str, decisions: str, as_of: Any, out: str
+) -> None:
+    """Write the next round's running relationships (accepted pairs in, ended ones out)."""
+    with OutputTransaction([out], inputs=(existing, matches, decisions)):
+        result = commit_files(existing, matches, decisions, out, _day(as_of))
+    due = result.past_planned_end
+    ended = len(result.endings) - len(due)
+    click.echo(
+        f"{len(result.relationships)} running relationships for the next round "
+        f"({result.kept} kept, {len(result.added)} accepted added); {ended} ended, "
+        f"{len(due)} past their planned end -> {out}"
+    )
+    if due:
+        ids = ", ".join(e.mentee_id for e in due[:10]) + (" ..." if len(due) > 10 else "")
+        click.echo(f"bring to a definitive end (mentees {ids})")
 
 
 @main.command()
 @click.option(
-    "--mentees", "n_mentees", required=True, type=click.IntRange(min=0), help="How many mentees."
+    "--mentees",
+    "n_mentees",
+    required=True,
+    type=click.IntRange(min=0, max=10_000_000),
+    help="How many mentees.",
 )
 @click.option(
-    "--mentors", "n_mentors", required=True, type=click.IntRange(min=0), help="How many mentors."
+    "--mentors",
+    "n_mentors",
+    required=True,
+    type=click.IntRange(min=0, max=10_000_000),
+    help="How many mentors.",
 )
 @click.option("--seed", required=True, type=int, help="Random seed (same seed, same files).")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write.")
@@ -268,11 +394,125 @@ def generate(n_mentees: int, n_mentors: int, seed: int, out: str) -> None:
 )
 def demo(out: str) -> None:
     """Run the whole round on the bundled caseload, with its report."""
-    result, written = run_demo(out)
+    with OutputTransaction(inputs=demo_files().values()):
+        result, written = run_demo(out)
     click.echo(_summary_line(result))
     for kind, path in written.items():
         click.echo(f"{kind:>8}: {path}")
 
 
-if __name__ == "__main__":
+@main.command("compare")
+@caseload_options
+@click.option(
+    "--config",
+    "configs",
+    required=True,
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=str),
+    help="TOML config: give it twice, A then B.",
+)
+@as_of_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="changes.csv to write.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="compare.json to write.")
+@click.option("--report", type=click.Path(dir_okay=False), help="compare.html to write.")
+def compare_command(
+    mentees: str,
+    mentors: str,
+    existing: str | None,
+    supervisors: str | None,
+    prisons: str | None,
+    configs: tuple[str, ...],
+    as_of: Any,
+    out: str,
+    json_path: str | None,
+    report: str | None,
+) -> None:
+    """Run a round with config A and with config B; list every mentee whose outcome differs."""
+    if len(configs) != 2:
+        raise ParameterError(f"compare takes --config twice (A, then B), got {len(configs)}")
+    inputs = (mentees, mentors, existing, supervisors, prisons, *configs)
+    with OutputTransaction([out, json_path, report], inputs=inputs):
+        config_a, config_b = (load_config(path) for path in configs)
+        day = _day(as_of) or date.today()
+        c = load_caseload(
+            mentees, mentors, existing, supervisors, prisons, config=config_a,
+            other_configs=(config_b,),
+        )  # fmt: skip
+        a, b = (
+            match(c.mentees, c.mentors, cfg, existing=c.existing, supervisors=c.supervisors,
+                  prisons=c.prisons, as_of=day)
+            for cfg in (config_a, config_b)
+        )  # fmt: skip
+        result = compare(a, b, mentees=c.mentees, mentors=c.mentors)
+        write_changes_csv(out, result)
+        if json_path:
+            write_compare_json(json_path, result)
+        if report:
+            labels = (Path(configs[0]).stem, Path(configs[1]).stem)
+            if labels[0] == labels[1]:
+                labels = ("A", "B")
+            write_compare_html(report, result, labels=labels, as_of=day)
+    click.echo(
+        f"{len(result.changes)} of {len(a.rows)} mentees change; match rate "
+        f"{_rate(result.a.match_rate)} -> {_rate(result.b.match_rate)}"
+    )
+
+
+def _rate(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1%}"
+
+
+@main.command("sweep")
+@caseload_options
+@click.option(
+    "--grid",
+    "grid_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=str),
+    help="grid.toml: a base config and [vary] lists of values per key.",
+)
+@as_of_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="sweep.csv to write.")
+@click.option("--report", type=click.Path(dir_okay=False), help="sweep.html to write.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Local worker processes (default: the CPUs available).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    help="A Dask distributed scheduler, tcp://HOST:PORT, to run the rounds on instead.",
+)
+def sweep_command(
+    mentees: str,
+    mentors: str,
+    existing: str | None,
+    supervisors: str | None,
+    prisons: str | None,
+    grid_path: str,
+    as_of: Any,
+    out: str,
+    report: str | None,
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
+    """Run every config of a grid: one row of figures per config."""
+    inputs = (mentees, mentors, existing, supervisors, prisons, grid_path)
+    with OutputTransaction([out, report], inputs=inputs):
+        grid = load_grid(grid_path)
+        c = load_caseload(
+            mentees, mentors, existing, supervisors, prisons, config=grid.base,
+            other_configs=grid.configs,
+        )  # fmt: skip
+        day = _day(as_of) or date.today()
+        result = sweep(c, grid, as_of=day, workers=workers, scheduler=scheduler)
+        write_sweep_csv(out, result)
+        if report:
+            write_sweep_html(report, result, as_of=day)
+    click.echo(f"{len(result.rows)} configs -> {out}")
+
+
+if __name__ == "__main__":  # python -m matcher.cli
     main()

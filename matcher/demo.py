@@ -6,8 +6,8 @@ from importlib import resources
 from pathlib import Path
 
 from matcher.config import Config
-from matcher.match import MatchResult, match_files, write_matches_csv, write_result_json
 from matcher.report import write_report
+from matcher.round import MatchResult, match_files, write_matches_csv, write_result_json
 from matcher.synth.demo import DEMO_AS_OF
 
 __all__ = ["DEMO_AS_OF", "demo_files", "run_demo"]

@@ -19,6 +19,7 @@ from matcher.config import Config
 from matcher.criteria import Pairs, informative, score_pairs
 from matcher.errors import ParameterError
 from matcher.models import Existing, Mentee, Mentor, Supervisor
+from matcher.relationships import running_on
 
 __all__ = ["Shortlist", "ShortlistEntry", "shortlist"]
 
@@ -122,7 +123,8 @@ def shortlist(
     k : int
         How many mentors to return at most (>= 1).
     existing : sequence of Existing
-        Running relationships: they use mentors' places and weekly hours.
+        Running relationships: they use mentors' places and weekly hours (those ended by
+        ``as_of`` do not; see :mod:`matcher.relationships`).
     as_of : date, optional
         Run date; default today.
     supervisors : sequence of Supervisor
@@ -138,6 +140,7 @@ def shortlist(
         raise ParameterError(f"The 'k' parameter of shortlist must be >= 1, got {k} instead")
     config = Config() if config is None else config
     as_of = date.today() if as_of is None else as_of
+    existing = running_on(existing, as_of)  # an ended relationship takes no place
     mo = MentorArrays.from_records(mentors, config)
     cascade: Cascade = rule_cascade(
         mentee, mo, config, as_of=as_of, existing=existing, mentor_records=mentors

@@ -14,6 +14,7 @@ __all__ = [
     "CONTACT_MODES",
     "CUSTODY",
     "DAYS",
+    "DECISIONS",
     "ETHNICITIES",
     "GENDERS",
     "GOALS",
@@ -21,16 +22,19 @@ __all__ = [
     "MENTOR_GENDER_WISHES",
     "PERIODS",
     "RISKS",
+    "ROW_STATUSES",
     "STRENGTHS",
     "ContactFrequency",
     "ContactMode",
     "Custody",
+    "DecisionKind",
     "Ethnicity",
     "Gender",
     "Goal",
     "MenteeGenderRequirement",
     "MentorGenderWish",
     "Risk",
+    "RowStatus",
     "Slot",
     "Strength",
     "risk_level",
@@ -58,6 +62,10 @@ ContactMode = Literal["in_person", "phone", "video"]
 Custody = Literal["custody", "community"]
 MentorGenderWish = Literal["any", "same", "female", "male"]
 MenteeGenderRequirement = Literal["any", "female", "male"]
+# A coordinator's review of a proposed pair (decisions files).
+DecisionKind = Literal["accept", "reject"]
+# The status of a row of matches.csv, as read back from an earlier round.
+RowStatus = Literal["matched", "unmatched", "existing", "accepted"]
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PERIODS: tuple[str, ...] = ("am", "pm", "eve")
@@ -79,6 +87,8 @@ CONTACT_MODES: tuple[str, ...] = get_args(ContactMode)
 CUSTODY: tuple[str, ...] = get_args(Custody)
 MENTOR_GENDER_WISHES: tuple[str, ...] = get_args(MentorGenderWish)
 MENTEE_GENDER_REQUIREMENTS: tuple[str, ...] = get_args(MenteeGenderRequirement)
+DECISIONS: tuple[str, ...] = get_args(DecisionKind)
+ROW_STATUSES: tuple[str, ...] = get_args(RowStatus)
 
 assert get_args(Slot) == AVAILABILITY_SLOTS
 

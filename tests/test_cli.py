@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -27,7 +28,9 @@ def test_help_lists_every_command() -> None:
 def test_validate_ok(caseload_dir: Path) -> None:
     result = CliRunner().invoke(main, ["validate", *_files(caseload_dir)])
     assert result.exit_code == 0, result.output
-    assert result.output == ("valid: 3 mentees, 2 mentors, 1 existing, 1 supervisors, 1 prisons\n")
+    assert result.output == (
+        "valid: 3 mentees, 2 mentors, 1 existing, 1 supervisors, 1 prisons, 0 decisions\n"
+    )
 
 
 def test_validate_bad_input_exit_2_no_traceback(caseload_dir: Path) -> None:
@@ -145,3 +148,47 @@ def test_explain_unknown_mentee(caseload_dir: Path) -> None:
     r = CliRunner().invoke(main, ["explain", "--mentee", "NOPE", *_files(caseload_dir)])
     assert r.exit_code == 2
     assert r.stderr == "error: mentee NOPE is not in mentees.csv\n"
+
+
+def test_explain_from_saved_result_prints_the_same(tmp_path: Path) -> None:
+    runner = CliRunner()
+    d = tmp_path / "caseload"
+    args = ["generate", "--mentees", "60", "--mentors", "12", "--seed", "5", "--out", str(d)]
+    assert runner.invoke(main, args).exit_code == 0
+    day = ["--as-of", "2026-01-05"]
+    saved = tmp_path / "result.json"
+    r = runner.invoke(main, ["match", *_files(d), *day, "--out", str(tmp_path / "m.csv"),
+                             "--json", str(saved)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    doc = json.loads(saved.read_text())
+    rows = doc["assignments"] + doc["unmatched"]
+    # A few of each kind: a proposal, no proposal with candidates and without.
+    picks = [r for r in rows if r["status"] == "matched"][:2]
+    picks += [r for r in rows if r["status"] == "unmatched" and r["candidates"]][:2]
+    picks += [r for r in rows if r["status"] == "unmatched" and not r["candidates"]][:1]
+    assert len(picks) == 5
+    for row, k in zip(picks, ["5", "2", "5", "1", "5"], strict=True):
+        mentee = ["--mentee", row["mentee_id"], "-k", k]
+        fresh = runner.invoke(main, ["explain", *mentee, *_files(d), *day])
+        again = runner.invoke(main, ["explain", *mentee, "--result", str(saved)])
+        assert fresh.exit_code == again.exit_code == 0, fresh.output + again.output
+        assert again.output == fresh.output
+        assert again.output.startswith(f"{row['mentee_id']}: {row['status']}")
+
+
+def test_explain_needs_one_source(caseload_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    saved = tmp_path / "r.json"
+    out = ["--out", str(tmp_path / "m.csv"), "--json", str(saved)]
+    assert runner.invoke(main, ["match", *_files(caseload_dir), *out]).exit_code == 0
+    both = runner.invoke(main, ["explain", "--mentee", "E001", "--result", str(saved),
+                                *_files(caseload_dir)[:2]])  # fmt: skip
+    assert both.exit_code == 2 and "drop --mentees" in both.stderr
+    neither = runner.invoke(main, ["explain", "--mentee", "E001"])
+    assert neither.exit_code == 2 and "give --result, or --mentees and --mentors" in neither.stderr
+    unknown = runner.invoke(main, ["explain", "--mentee", "NOPE", "--result", str(saved)])
+    assert unknown.exit_code == 2 and unknown.stderr == "error: mentee NOPE is not in r.json\n"
+    (tmp_path / "x.json").write_text("[]")
+    bad = runner.invoke(main, ["explain", "--mentee", "E001", "--result", str(tmp_path / "x.json")])
+    assert bad.exit_code == 2 and len(bad.stderr.splitlines()) == 1
+    assert bad.stderr.startswith("error: x.json: is not a result.json")

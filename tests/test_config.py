@@ -66,3 +66,47 @@ def test_cp_sat_parameters_pass_through() -> None:
 def test_unknown_cp_sat_parameter_fails_at_load() -> None:
     with pytest.raises(ConfigError, match="unknown CP-SAT parameter 'randm_seed'"):
         config_from_dict({"solver": {"cp_sat": {"randm_seed": 1}}})
+
+
+def test_allowed_cp_sat_parameters_pass_through_and_others_are_refused() -> None:
+    from matcher.config import CP_SAT_ALLOWED, CP_SAT_OWN_KEYS
+
+    good = {"random_seed": 3, "relative_gap_limit": 0.01, "cp_model_presolve": False}
+    assert config_from_dict({"solver": {"cp_sat": good}}).solver.cp_sat == good
+    assert set(CP_SAT_OWN_KEYS) >= {"num_workers", "max_time_in_seconds"}
+    for key, (kind, _lo, hi) in CP_SAT_ALLOWED.items():
+        wrong = "text" if kind is bool else True  # a bool is not a number, text not a bool
+        with pytest.raises(ConfigError, match=f"CP-SAT parameter '{key}' must be"):
+            config_from_dict({"solver": {"cp_sat": {key: wrong}}})
+        if kind is not bool:
+            with pytest.raises(ConfigError, match="must be between"):
+                config_from_dict({"solver": {"cp_sat": {key: kind(hi) * 2 + 1}}})
+    with pytest.raises(ConfigError, match="'log_search_progress' is not one a config may set"):
+        config_from_dict({"solver": {"cp_sat": {"log_search_progress": True}}})
+
+
+def test_types_are_strict() -> None:
+    for section, key, value in [
+        ("weights", "goals", True),
+        ("weights", "goals", "2"),
+        ("rules", "min_shared_slots", 2.0),
+        ("rules", "same_region", "true"),
+        ("solver", "workers", 1.5),
+    ]:
+        with pytest.raises(ConfigError, match=f"'{section}.{key}' must be"):
+            config_from_dict({section: {key: value}})
+    assert config_from_dict({"weights": {"goals": 2}}).weights.goals == 2.0  # type: ignore[attr-defined]
+
+
+def test_config_file_must_be_a_small_regular_file(tmp_path: Path) -> None:
+    big = tmp_path / "big.toml"
+    big.write_text("# padding\n" * 200_000)
+    with pytest.raises(ConfigError, match="big.toml: is larger than the limit of 1 MiB"):
+        load_config(big)
+    with pytest.raises(ConfigError, match=r"d.toml: is a folder, not a file"):
+        (tmp_path / "d.toml").mkdir()
+        load_config(tmp_path / "d.toml")
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ConfigError, match="deep.toml: not valid TOML"):
+        load_config(deep)

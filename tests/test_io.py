@@ -46,7 +46,14 @@ def test_valid_caseload_loads(caseload_dir: Path) -> None:
             for k in ("mentees", "mentors", "existing", "supervisors", "prisons")
         )
     )
-    assert c.counts() == {"mentees": 3, "mentors": 2, "existing": 1, "supervisors": 1, "prisons": 1}
+    assert c.counts() == {
+        "mentees": 3,
+        "mentors": 2,
+        "existing": 1,
+        "supervisors": 1,
+        "prisons": 1,
+        "decisions": 0,
+    }
     assert c.mentees[1].languages == ("english", "welsh")
     assert c.mentees[1].release_date is not None
     assert c.warnings == ()
@@ -111,14 +118,14 @@ def test_missing_required_column(caseload_dir: Path) -> None:
     p = caseload_dir / "mentors.csv"
     _edit(p, ",max_risk,", ",maxrisk,")
     errs = _errors(lambda: load_mentors(p))
-    assert "mentors.csv: maxrisk is not a known column" in errs
+    assert "mentors.csv: 'maxrisk' is not a known column (did you mean 'max_risk'?)" in errs
     assert "mentors.csv: max_risk column is missing (it is required)" in errs
 
 
 def test_unknown_column_rejected_unless_allowed(caseload_dir: Path) -> None:
     p = caseload_dir / "supervisors.csv"
     p.write_text("id,capacity,name\nS1,5,Someone\n", encoding="utf-8")
-    assert _errors(lambda: load_supervisors(p)) == ["supervisors.csv: name is not a known column"]
+    assert _errors(lambda: load_supervisors(p)) == ["supervisors.csv: 'name' is not a known column"]
     assert load_supervisors(p, allow_unknown_columns=True)[0].capacity == 5
 
 
@@ -202,7 +209,7 @@ def test_not_utf8(caseload_dir: Path) -> None:
     data = p.read_bytes().replace(b"E002", b"E\xe9\xff2")
     p.write_bytes(data)
     (msg,) = _errors(lambda: load_mentees(p))
-    assert msg.startswith("mentees.csv row 2: is not valid UTF-8 text")
+    assert msg.startswith("mentees.csv line 3: is not valid UTF-8 text")
 
 
 def test_custody_needs_prison_and_release(caseload_dir: Path) -> None:
@@ -210,7 +217,8 @@ def test_custody_needs_prison_and_release(caseload_dir: Path) -> None:
     _edit(p, "HMP1,2026-03-01", ",")
     (msg,) = _errors(lambda: load_mentees(p))
     assert msg == (
-        "mentees.csv row 2 (id E002): prison and release_date required when custody is 'custody'"
+        "mentees.csv row 2 (id E002): prison and release_date required when custody is "
+        "'custody' (9999-12-31 counts as no date)"
     )
 
 

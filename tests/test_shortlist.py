@@ -94,3 +94,11 @@ def test_shortlist_respects_supervisor_caps() -> None:
                      as_of=date(2026, 1, 5))  # fmt: skip
     assert none.entries == () and none.removed["supervisor"] == 1
     assert none.reason is not None and "supervisor" in none.reason
+
+
+def test_ended_relationship_takes_no_place() -> None:
+    ended = Existing(mentee_id="X1", mentor_id="M1", end_date=date(2026, 1, 1))
+    result = shortlist(
+        make_mentee("E1"), [make_mentor("M1", capacity=1)], existing=[ended], as_of=AS_OF
+    )
+    assert [e.mentor_id for e in result.entries] == ["M1"]

@@ -127,6 +127,91 @@ score_terms, own_terms = _fold(CRITERIA)
 N_OWN = sum(c.own_loop for c in CRITERIA)
 
 
+@njit(inline="always")
+def _rules(i, cell, g, r, n_words, bj):  # type: ignore[no-untyped-def]
+    """Stage 1: the mentors of the cell passing the rules on codes and masks, into ``bj``.
+
+    Returns how many; -1 when the mentee can have no mentor at all.
+    """
+    fstr = r.me_faith_strength[i]
+    f_i = r.me_faith[i]
+    if fstr == r.required and f_i < 0:
+        return -1  # a required faith match that no one can meet
+    pr = r.me_prison[i]
+    pr_ok = 0 <= pr < r.mo_prisons.shape[1] * 64
+    pr_word, pr_bit = (pr >> 6, np.uint64(pr & 63)) if pr_ok else (0, np.uint64(0))
+    prison_req = r.rule_prison and r.custody[i]
+    if prison_req and not pr_ok:
+        return -1
+    faith_req = fstr == r.required
+    end_i = r.planned_end[i]
+    reg_i = r.me_region[i]
+    region_req = r.rule_region and reg_i >= 0
+    moff = r.mentee_offset[i]
+    slots_i = r.me_slots[i]
+    a = 0
+    for pos in range(g.ptr[cell], g.ptr[cell + 1]):
+        j = g.mentors[pos]
+        sp = np.uint64(0)
+        for w in range(n_words):
+            sp |= r.me_lang[i, w] & r.mo_lang[j, w]
+        shared = np.uint64(_popcount32(np.uint32(slots_i & r.mo_slots[j])))
+        # The five code-only rules are one class-table lookup (marshal.class_table).
+        ok = (r.table[np.uint64(moff + g.entry_class[pos])] != 0) & (sp != 0)
+        ok &= shared >= r.min_slots
+        if faith_req:
+            ok &= f_i == r.mo_faith[j]
+        if prison_req:
+            ok &= (r.mo_prisons[j, pr_word] >> pr_bit) & np.uint64(1) != 0
+        if r.rule_commitment:
+            ok &= r.until[j] >= end_i
+        if region_req:
+            ok &= (r.mo_region[j] < 0) | (r.mo_region[j] == reg_i)
+        bj[a] = j
+        a += ok
+    ex_lo, ex_hi = r.excl_ptr[i], r.excl_ptr[i + 1]
+    if ex_hi > ex_lo:  # few mentees exclude anyone
+        kept = 0
+        for k in range(a):
+            hit = False
+            for e in range(ex_lo, ex_hi):
+                hit |= r.excl[e] == bj[k]
+            bj[kept] = bj[k]
+            kept += not hit
+        a = kept
+    return a
+
+
+@njit(inline="always")
+def _distances(i, dist, a, bj, bd, bfar):  # type: ignore[no-untyped-def]
+    """Stage 2: of ``bj[:a]``, those in reach (or undecided), with their chord distance.
+
+    The chord 2R·asin(|Δ|/2) decides outside the tolerance band; ``bfar`` marks the
+    undecided ones. Returns how many are kept.
+    """
+    ax, ay, az = dist.me_xyz[i, 0], dist.me_xyz[i, 1], dist.me_xyz[i, 2]
+    m = 0
+    for k in range(a):
+        j = bj[k]
+        dx = ax - dist.mo_xyz[j, 0]
+        dy = ay - dist.mo_xyz[j, 1]
+        dz = az - dist.mo_xyz[j, 2]
+        x = 0.5 * math.sqrt(dx * dx + dy * dy + dz * dz)
+        x = x if x < 1.0 else 1.0
+        if x <= dist.poly_x:
+            x2 = x * x
+            x = x + x * x2 * (1 / 6 + x2 * (3 / 40 + x2 * (5 / 112 + x2 * (35 / 1152))))
+        else:
+            x = math.asin(x)
+        d = dist.two_r * x
+        far = d > dist.far_km  # asin is ill-conditioned near antipodes: always undecided
+        bj[m] = j
+        bd[m] = d
+        bfar[m] = far | (d > dist.reach_lo[j])
+        m += (d <= dist.reach_hi[j]) | far
+    return m
+
+
 @njit(nogil=True, cache=True, error_model="numpy")
 def chunk_keys(start, stop, cells, g, r, dist, s, terms, n_own, keys, pend_i, pend_j, counts):  # type: ignore[no-untyped-def]  # noqa: E501
     """Sort keys of the feasible pairs of mentees ``start:stop``; the undecided ones apart.
@@ -158,74 +243,10 @@ def chunk_keys(start, stop, cells, g, r, dist, s, terms, n_own, keys, pend_i, pe
     n_pend = 0
     for i in range(start, stop):
         counts[i - start] = 0
-        cell = cells[i]
-        fstr = r.me_faith_strength[i]
-        f_i = r.me_faith[i]
-        if fstr == r.required and f_i < 0:
-            continue  # a required faith match that no one can meet
-        pr = r.me_prison[i]
-        pr_ok = 0 <= pr < r.mo_prisons.shape[1] * 64
-        pr_word, pr_bit = (pr >> 6, np.uint64(pr & 63)) if pr_ok else (0, np.uint64(0))
-        prison_req = r.rule_prison and r.custody[i]
-        if prison_req and not pr_ok:
+        a = _rules(i, cells[i], g, r, n_words, bj)
+        if a < 0:
             continue
-        faith_req = fstr == r.required
-        end_i = r.planned_end[i]
-        reg_i = r.me_region[i]
-        region_req = r.rule_region and reg_i >= 0
-        ex_lo, ex_hi = r.excl_ptr[i], r.excl_ptr[i + 1]
-        moff = r.mentee_offset[i]
-        slots_i = r.me_slots[i]
-        # 1. The rules on codes and masks (five code-only rules as one class-table lookup).
-        a = 0
-        for pos in range(g.ptr[cell], g.ptr[cell + 1]):
-            j = g.mentors[pos]
-            sp = np.uint64(0)
-            for w in range(n_words):
-                sp |= r.me_lang[i, w] & r.mo_lang[j, w]
-            shared = np.uint64(_popcount32(np.uint32(slots_i & r.mo_slots[j])))
-            ok = (r.table[np.uint64(moff + g.entry_class[pos])] != 0) & (sp != 0)
-            ok &= shared >= r.min_slots
-            if faith_req:
-                ok &= f_i == r.mo_faith[j]
-            if prison_req:
-                ok &= (r.mo_prisons[j, pr_word] >> pr_bit) & np.uint64(1) != 0
-            if r.rule_commitment:
-                ok &= r.until[j] >= end_i
-            if region_req:
-                ok &= (r.mo_region[j] < 0) | (r.mo_region[j] == reg_i)
-            bj[a] = j
-            a += ok
-        if ex_hi > ex_lo:  # few mentees exclude anyone
-            kept = 0
-            for k in range(a):
-                hit = False
-                for e in range(ex_lo, ex_hi):
-                    hit |= r.excl[e] == bj[k]
-                bj[kept] = bj[k]
-                kept += not hit
-            a = kept
-        # 2. Distance: the chord 2R·asin(|Δ|/2) decides outside the tolerance band.
-        ax, ay, az = dist.me_xyz[i, 0], dist.me_xyz[i, 1], dist.me_xyz[i, 2]
-        m = 0
-        for k in range(a):
-            j = bj[k]
-            dx = ax - dist.mo_xyz[j, 0]
-            dy = ay - dist.mo_xyz[j, 1]
-            dz = az - dist.mo_xyz[j, 2]
-            x = 0.5 * math.sqrt(dx * dx + dy * dy + dz * dz)
-            x = x if x < 1.0 else 1.0
-            if x <= dist.poly_x:
-                x2 = x * x
-                x = x + x * x2 * (1 / 6 + x2 * (3 / 40 + x2 * (5 / 112 + x2 * (35 / 1152))))
-            else:
-                x = math.asin(x)
-            d = dist.two_r * x
-            far = d > dist.far_km  # asin is ill-conditioned near antipodes: always undecided
-            bj[m] = j
-            bd[m] = d
-            bfar[m] = far | (d > dist.reach_lo[j])
-            m += (d <= dist.reach_hi[j]) | far
+        m = _distances(i, dist, a, bj, bd, bfar)
         # 3. Scores: every criterion's term, in registry order, as score_pairs adds them.
         own_terms(terms, i, bj, bd, m, pre, bfar)
         hi_key = np.uint64(i - start) << np.uint64(s.i_shift)

@@ -13,6 +13,8 @@ same scores bit for bit (a contract test checks every registered criterion).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import numpy.typing as npt
 
@@ -39,6 +41,7 @@ __all__ = [
     "SCORE_GRID",
     "Criterion",
     "Pairs",
+    "combine_scores",
     "criteria_reference",
     "criterion",
     "ethnicity_met",
@@ -94,27 +97,47 @@ def score_pairs(p: Pairs) -> tuple[npt.NDArray[np.float64], dict[str, F32]]:
         computed: its entry is a read-only all-NaN array (a broadcast, no memory).
     """
     weights = p.config.weight_vector()
-    total = sum(w for w in weights.values() if w > 0)
     n = len(p.i)
+    out: dict[str, F32] = {
+        c.name: c.score(p) if weights[c.name] > 0 else np.broadcast_to(np.float32(np.nan), (n,))
+        for c in CRITERIA
+    }
+    return combine_scores(weights, out, n), out
+
+
+def combine_scores(
+    weights: Mapping[str, float], scores: Mapping[str, F32], n: int
+) -> npt.NDArray[np.float64]:
+    """The weighted score ``Σ w·s / Σ w`` of criterion scores, as :func:`score_pairs` gives it.
+
+    The one place the criteria are combined: :func:`score_pairs` calls it, and so does
+    rescoring stored criterion scores with other weights (:mod:`matcher.tuning`), so both
+    give the same bits.
+
+    Parameters
+    ----------
+    weights : mapping of str to float
+        Weight per criterion name (every registered criterion).
+    scores : mapping of str to ndarray of float32
+        Each criterion's scores; read only for criteria of weight > 0.
+    n : int
+        Number of pairs.
+    """
+    total = sum(w for w in weights.values() if w > 0)
     acc = np.zeros(n, dtype=np.float64)
-    out: dict[str, F32] = {}
     for c in CRITERIA:
         w = weights[c.name]
         if w > 0:
-            s = c.score(p)
             # Summed in registry order, element by element: a pair's score does not
             # depend on which other pairs share its batch.
-            acc += w * s.astype(np.float64)
-            out[c.name] = s
-        else:
-            out[c.name] = np.broadcast_to(np.float32(np.nan), (n,))
+            acc += w * scores[c.name].astype(np.float64)
     acc /= total
     # Round to the score grid (~1e-9): an exact order for ties, and the weighted mean of
     # values in [0, 1] stays in [0, 1] whatever the float rounding.
     np.rint(acc * SCORE_GRID, out=acc)
     acc /= SCORE_GRID
     np.clip(acc, 0.0, 1.0, out=acc)
-    return acc, out
+    return acc
 
 
 def informative(mentee: Mentee, name: str) -> bool:

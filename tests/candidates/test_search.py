@@ -129,7 +129,7 @@ def test_rule_excluded_mentor() -> None:
     [(1, ("mon_am",), ("mon_am",), True), (1, ("mon_am",), ("tue_am",), False),
      (2, ("mon_am", "tue_am"), ("mon_am",), False), (2, ("mon_am", "tue_am"),
                                                      ("mon_am", "tue_am"), True),
-     (0, ("mon_am",), ("tue_am",), True), (0, (), (), True)],
+     (0, ("mon_am",), ("tue_am",), True)],
 )  # fmt: skip
 def test_rule_min_shared_slots(
     need: int, mine: tuple[str, ...], theirs: tuple[str, ...], ok: bool

@@ -43,7 +43,7 @@ def test_names_follow_the_registry() -> None:
 
 @pytest.mark.parametrize(
     ("goals", "specialisms", "expected"),
-    [((), ("employment",), 1.0), (("employment",), ("employment",), 1.0),
+    [(("employment",), ("employment",), 1.0),
      (("employment", "finance"), ("employment",), 0.5), (("finance",), ("employment",), 0.0),
      (("employment", "finance", "health"), ("finance", "health", "family"), 2 / 3)],
 )  # fmt: skip

@@ -1,0 +1,190 @@
+"""What each candidate's mentor hit after the round, and who took each mentor.
+
+Everything here is computed from the round's arrays, vectorised over all pairs once per
+round, so that explaining every mentee afterwards stays linear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.assignment import SolveResult
+from matcher.candidates import Candidates
+from matcher.models import Mentee, Mentor
+
+__all__ = ["LIMITS", "Loads", "Outcome", "RoundState", "best_takers", "limits_hit"]
+
+
+class Outcome(StrEnum):
+    """What became of one candidate pair in the round."""
+
+    #: The mentor is full (existing and new mentees).
+    CAPACITY = "capacity"
+    #: The mentor has too few weekly hours left for this mentee.
+    HOURS = "hours"
+    #: The mentor's supervisor oversees as many relationships as their cap.
+    SUPERVISOR = "supervisor"
+    #: The mentor had room: the round placed this mentee elsewhere (or nowhere).
+    ROOM = "room"
+    #: The pair was proposed.
+    PROPOSED = "proposed"
+
+
+#: The limits a pair's mentor can hit, in the order they are checked; the codes of
+#: :func:`limits_hit` index this tuple.
+LIMITS: tuple[Outcome, ...] = (Outcome.CAPACITY, Outcome.HOURS, Outcome.SUPERVISOR, Outcome.ROOM)
+
+
+@dataclass(frozen=True, eq=False)
+class Loads:
+    """What running relationships already take, before the round's new matches."""
+
+    seats: npt.NDArray[np.int64]  # per mentor: mentees
+    hours: npt.NDArray[np.float64]  # per mentor: weekly hours
+    group: npt.NDArray[np.int64]  # per mentor: supervisor index, -1 for none
+    sup_used: npt.NDArray[np.int64]  # per supervisor: relationships overseen
+    sup_cap: npt.NDArray[np.int64]  # per supervisor: cap
+    #: Per mentor, how many of ``seats`` are pairs accepted in review (None: no review).
+    accepted: npt.NDArray[np.int64] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class RoundState:
+    """A solved round as the explanations read it: its pairs, the assignment, the loads.
+
+    Built once per round by :meth:`of`; the round's result does not keep it.
+
+    Attributes
+    ----------
+    cands : Candidates
+        The round's candidate pairs (also its mentee and mentor arrays, config and date).
+    mentees : tuple of Mentee
+        The mentees matched (all but those with a running relationship), in the order of
+        the candidate and solver arrays.
+    mentors : tuple of Mentor
+    loads : Loads
+        What running relationships take.
+    mentor_of : ndarray of int64
+        Per mentee, the proposed mentor's index, or -1.
+    chosen : ndarray of int64
+        Sorted positions of the proposed pairs.
+    proven : bool
+        Whether the solver proved the assignment optimal.
+    gap : float
+        The solver's optimality gap.
+    new_seats, new_hours : ndarray
+        Per mentor, the mentees and weekly hours the round adds.
+    group_new : ndarray of int64
+        Per supervisor, the relationships the round adds.
+    taker : ndarray of int64
+        Per mentor, the new mentee of highest priority (lowest index on ties), or -1.
+    starts : ndarray of int64
+        Per mentee, where its candidate pairs start (``starts[i]:starts[i + 1]``).
+    kinds : ndarray of int8
+        Per candidate pair, the limit its mentor hits after the round (index of
+        :data:`LIMITS`).
+    """
+
+    cands: Candidates
+    mentees: tuple[Mentee, ...]
+    mentors: tuple[Mentor, ...]
+    loads: Loads
+    mentor_of: npt.NDArray[np.int64]
+    chosen: npt.NDArray[np.int64]
+    proven: bool
+    gap: float
+    new_seats: npt.NDArray[np.int64]
+    new_hours: npt.NDArray[np.float64]
+    group_new: npt.NDArray[np.int64]
+    taker: npt.NDArray[np.int64]
+    starts: npt.NDArray[np.int64]
+    kinds: npt.NDArray[np.int8]
+
+    @cached_property
+    def weights(self) -> dict[str, float]:
+        """The config's criterion weights, by name."""
+        return self.cands.config.weight_vector()
+
+    @classmethod
+    def of(
+        cls,
+        cands: Candidates,
+        solved: SolveResult,
+        mentees: tuple[Mentee, ...],
+        mentors: tuple[Mentor, ...],
+        loads: Loads,
+    ) -> RoundState:
+        """Tally the new seats and hours of a solved round, and the limit each pair hits."""
+        n_mentors, n_groups = len(mentors), len(loads.sup_cap)
+        group = loads.group
+        j = cands.mentor[solved.chosen]
+        hours = cands.mentee_arrays.support_hours[cands.mentee[solved.chosen]]
+        seats = np.bincount(j, minlength=n_mentors).astype(np.int64)
+        new_hours = np.bincount(j, weights=hours, minlength=n_mentors).astype(np.float64)
+        g = group[group >= 0]
+        group_new = np.bincount(g, weights=seats[group >= 0], minlength=n_groups).astype(np.int64)
+        priority = cands.mentee_arrays.priority
+        taker = best_takers(solved.mentor_of, priority, n_mentors)
+        starts = np.searchsorted(cands.mentee, np.arange(priority.size + 1)).astype(np.int64)
+        kinds = limits_hit(cands, loads, seats, new_hours, group_new)
+        return cls(
+            cands,
+            mentees,
+            mentors,
+            loads,
+            solved.mentor_of,
+            solved.chosen,
+            solved.status == "optimal",
+            float(solved.gap),
+            seats,
+            new_hours,
+            group_new,
+            taker,
+            starts,
+            kinds,
+        )
+
+
+def best_takers(
+    mentor_of: npt.NDArray[np.int64], priority: npt.NDArray[np.float64], n_mentors: int
+) -> npt.NDArray[np.int64]:
+    """Per mentor, its new mentee of highest priority (lowest index on ties), or -1.
+
+    One sort for the round, so explaining every mentee stays linear.
+    """
+    matched = np.flatnonzero(mentor_of >= 0)
+    order = matched[np.lexsort((matched, -priority[matched], mentor_of[matched]))]
+    mentors, first = np.unique(mentor_of[order], return_index=True)
+    taker = np.full(n_mentors, -1, dtype=np.int64)
+    taker[mentors] = order[first]
+    return taker
+
+
+def limits_hit(
+    cands: Candidates,
+    loads: Loads,
+    new_seats: npt.NDArray[np.int64],
+    new_hours: npt.NDArray[np.float64],
+    group_new: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int8]:
+    """Per candidate pair, the first limit its mentor hits after the round.
+
+    Codes index :data:`LIMITS`: 0 capacity, 1 weekly hours, 2 supervisor cap, 3 room left.
+    Vectorised over all pairs, once per round.
+    """
+    mo = cands.mentor_arrays
+    j = cands.mentor
+    need = cands.mentee_arrays.support_hours[cands.mentee]
+    g = loads.group[j]
+    full = loads.seats[j] + new_seats[j] >= mo.capacity[j]
+    hours = loads.hours[j] + new_hours[j] + need > mo.max_hours[j] + 1e-9
+    sup_full = np.zeros(1, dtype=bool)
+    if len(loads.sup_cap):
+        sup_full = loads.sup_used + group_new >= loads.sup_cap
+    sup = (g >= 0) & sup_full[np.maximum(g, 0)]
+    return np.select([full, hours, sup], [0, 1, 2], default=3).astype(np.int8)

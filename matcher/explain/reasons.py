@@ -1,0 +1,217 @@
+"""Reasons a coordinator can act on: why this mentor, and why no mentor.
+
+A mentee with no candidates is explained by the cascade of hard rules
+(:func:`matcher.candidates.rule_cascade`); a mentee whose candidates were all taken is
+explained by the competition: which limit each candidate hit, and who took the best one.
+The competition's reasons are defined here, once, with their labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.candidates import rule_cascade
+from matcher.criteria import CRITERION_NAMES, informative
+from matcher.explain.limits import LIMITS, Outcome, RoundState
+from matcher.models import Mentee
+
+__all__ = [
+    "CAPACITY",
+    "COMPETITION",
+    "COMPETITION_REASONS",
+    "HOURS",
+    "NOT_CHOSEN",
+    "NO_CANDIDATES",
+    "SUPERVISOR",
+    "CompetitionReason",
+    "explain_unmatched",
+    "limit_phrase",
+    "limit_phrases",
+    "match_reason",
+    "strongest_criteria",
+]
+
+
+@dataclass(frozen=True)
+class CompetitionReason:
+    """Why a mentee with candidates got no mentor: the competition for those candidates.
+
+    Attributes
+    ----------
+    name : str
+        The rule key of the unmatched row (``MatchRow.rule``), counted in the summary.
+    chart_label : str
+        Short label in the report's chart of unmatched reasons.
+    """
+
+    name: str
+    chart_label: str
+
+
+CAPACITY = CompetitionReason("capacity", "Candidates at capacity")
+HOURS = CompetitionReason("hours", "Candidates out of hours")
+SUPERVISOR = CompetitionReason("supervisor", "Supervisor caps reached")
+#: Candidates taken, for more than one kind of limit.
+COMPETITION = CompetitionReason("competition", "Candidates taken")
+#: A candidate had room, but the round placed the mentee nowhere.
+NOT_CHOSEN = CompetitionReason("not_chosen", "Not chosen")
+#: Every competition reason, in the order the report lists their labels.
+COMPETITION_REASONS: tuple[CompetitionReason, ...] = (
+    CAPACITY,
+    HOURS,
+    SUPERVISOR,
+    COMPETITION,
+    NOT_CHOSEN,
+)
+#: The rule key when no mentor passes the hard rules and the cascade names no rule.
+NO_CANDIDATES = "no_candidates"
+
+# The competition reason of each limit, and how a candidate that hit it is described.
+_REASON_OF = {Outcome.CAPACITY: CAPACITY, Outcome.HOURS: HOURS, Outcome.SUPERVISOR: SUPERVISOR}
+_LIMIT_WORDS = {
+    Outcome.CAPACITY: "at capacity",
+    Outcome.HOURS: "out of weekly hours",
+    Outcome.SUPERVISOR: "at their supervisor's cap",
+}
+
+
+def strongest_criteria(
+    mentee: Mentee, criteria: dict[str, float | None], weights: dict[str, float], top: int = 2
+) -> list[str]:
+    """The criteria that contribute most to a pair's score (score >= 0.5).
+
+    Only criteria that say something about this mentee count: a "no preference" 1 never
+    makes a match look as if it rested on, say, ethnicity.
+    """
+    ranked = sorted(
+        (
+            c
+            for c in CRITERION_NAMES
+            if weights.get(c, 0) > 0 and (criteria.get(c) or 0) >= 0.5 and informative(mentee, c)
+        ),
+        key=lambda c: (-(weights[c] * (criteria[c] or 0.0)), CRITERION_NAMES.index(c)),
+    )
+    return ranked[:top]
+
+
+_FULL_EXISTING = "is full with existing relationships"
+_FULL_ACCEPTED = "is full with existing relationships and pairs accepted in review"
+_NO_MENTEES = "takes no mentees (capacity 0)"
+_NO_HOURS = "has too few weekly hours left"
+# Room left: an optimal round still placed the mentee elsewhere.
+_ROOM = "had room, but the optimal round placed this mentee elsewhere (load spreading or a tie)"
+
+
+def limit_phrases(state: RoundState, pairs: npt.NDArray[np.integer]) -> list[str]:
+    """Why each pair's mentor did not take the pair's mentee, from the limit it hit.
+
+    Vectorised gathers, then one short string per pair asked for.
+    """
+    rows = np.asarray(pairs, dtype=np.int64).reshape(-1)
+    j = state.cands.mentor[rows]
+    taker = state.taker[j]
+    priority = state.cands.mentee_arrays.priority[np.maximum(taker, 0)]
+    accepted = state.loads.accepted
+    out = []
+    for code, jj, k, pk in zip(
+        state.kinds[rows].tolist(), j.tolist(), taker.tolist(), priority.tolist(), strict=True
+    ):
+        kind = LIMITS[code]
+        if kind is Outcome.CAPACITY:
+            if k >= 0:
+                out.append(f"went to {state.mentees[k].id} (priority {pk:g})")
+            else:
+                full = _FULL_ACCEPTED if accepted is not None and accepted[jj] else _FULL_EXISTING
+                out.append(_NO_MENTEES if state.mentors[jj].capacity == 0 else full)
+        elif kind is Outcome.HOURS:
+            out.append(_NO_HOURS)
+        elif kind is Outcome.SUPERVISOR:
+            out.append(f"is at their supervisor's cap ({state.mentors[jj].supervisor})")
+        else:
+            out.append(_ROOM)
+    return out
+
+
+def limit_phrase(state: RoundState, p: int) -> str:
+    """Why pair ``p``'s mentor did not take this mentee, from the limit it hit, in words."""
+    return limit_phrases(state, np.array([p]))[0]
+
+
+def match_reason(state: RoundState, i: int, p: int, criteria: dict[str, float | None]) -> str:
+    """Why mentee ``i`` was proposed pair ``p``: its rank, strongest criteria, the top one."""
+    lo, hi = int(state.starts[i]), int(state.starts[i + 1])
+    rank = p - lo + 1
+    strong = strongest_criteria(state.mentees[i], criteria, state.weights)
+    text = f"rank {rank} of {hi - lo} candidates"
+    if strong:
+        text += f"; strongest on {', '.join(strong)}"
+    if rank > 1:
+        top = state.mentors[int(state.cands.mentor[lo])].id
+        text += f"; top candidate {top} {limit_phrase(state, lo)}"
+    return text
+
+
+def _all(n: int) -> str:
+    return {1: "the only", 2: "both"}.get(n, f"all {n}")
+
+
+def explain_unmatched(state: RoundState, i: int) -> tuple[str, str]:
+    """The rule and plain-words reason why mentee ``i`` got no mentor.
+
+    Returns
+    -------
+    (rule, reason) : tuple of str
+        ``rule`` is a short key for counting (a hard rule's name such as ``distance``, or
+        a :class:`CompetitionReason` name such as ``capacity``); ``reason`` is the
+        sentence for the coordinator.
+    """
+    cands = state.cands
+    lo, hi = int(state.starts[i]), int(state.starts[i + 1])
+    if lo == hi:
+        # Prebuilt mentor arrays: one cascade per unmatched mentee stays O(mentors).
+        cascade = rule_cascade(
+            state.mentees[i], cands.mentor_arrays, cands.config, as_of=cands.mentee_arrays.as_of
+        )
+        return (
+            cascade.emptied_by or NO_CANDIDATES,
+            cascade.reason or "no mentor passes the hard rules",
+        )
+    kinds = [LIMITS[k] for k in state.kinds[lo:hi].tolist()]
+    if Outcome.ROOM in kinds:
+        p = lo + kinds.index(Outcome.ROOM)
+        j = state.mentors[int(cands.mentor[p])].id
+        why = (
+            f"priority {cands.mentee_arrays.priority[i]:g}"
+            if state.proven
+            else f"the solver stopped before proving optimality (gap {state.gap:.2%})"
+        )
+        return NOT_CHOSEN.name, f"not matched although candidate {j} has room ({why})"
+    n = len(kinds)
+    counts = {k: kinds.count(k) for k in _LIMIT_WORDS if k in kinds}
+    noun = "candidate" if n == 1 else "candidates"
+    if len(counts) == 1:
+        kind = next(iter(counts))
+        head, rule = f"{_all(n)} {noun} {_LIMIT_WORDS[kind]}", _REASON_OF[kind].name
+    else:
+        parts = ", ".join(f"{c} {_LIMIT_WORDS[k]}" for k, c in counts.items())
+        head, rule = f"{_all(n)} {noun} taken ({parts})", COMPETITION.name
+    return rule, f"{head}; {_best_tail(state, i, lo, kinds[0])}"
+
+
+def _best_tail(state: RoundState, i: int, best_p: int, best_kind: Outcome) -> str:
+    """What the best candidate's mentor hit, in words."""
+    best = int(state.cands.mentor[best_p])
+    m = state.mentors[best]
+    if best_kind is Outcome.CAPACITY:
+        return f"best candidate {m.id} {limit_phrase(state, best_p)}"
+    if best_kind is Outcome.HOURS:
+        left = max(m.max_hours - state.loads.hours[best] - state.new_hours[best], 0.0)
+        need = float(state.cands.mentee_arrays.support_hours[i])
+        return (
+            f"best candidate {m.id} has {left:g} of {m.max_hours:g} weekly hours left; "
+            f"needs {need:g}"
+        )
+    return f"best candidate {m.id}'s supervisor {m.supervisor} oversees all they can"

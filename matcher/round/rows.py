@@ -1,0 +1,194 @@
+"""One row per mentee, and each mentee's best candidates, from a solved round."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.config import Config
+from matcher.criteria import CRITERION_NAMES
+from matcher.explain import (
+    LIMITS,
+    Outcome,
+    RoundState,
+    explain_unmatched,
+    limit_phrases,
+    match_reason,
+)
+from matcher.models import Existing
+from matcher.round.plan import AcceptedPair
+from matcher.round.result import DECIMALS, MatchRow, MatchStatus, TopCandidate
+
+__all__ = ["accepted_row", "existing_row", "round_rows", "top_candidates"]
+
+
+def _published(values: npt.NDArray[np.floating]) -> list[tuple[float | None, ...]]:
+    """A 2-d block of scores at DECIMALS decimals, NaN as None: one tuple per row.
+
+    Each distinct value of a column is rounded once and shared by every cell that holds it
+    (criterion scores repeat a lot: 1, 0, 0.5), which keeps many stored candidates small.
+    """
+    columns = []
+    for col in values.T:
+        uniq, inverse = np.unique(col, return_inverse=True)
+        table = np.empty(len(uniq), dtype=object)
+        table[:] = [None if v != v else round(v, DECIMALS) for v in uniq.tolist()]
+        columns.append(table[inverse.reshape(-1)].tolist())
+    if not columns:
+        return [() for _ in range(len(values))]
+    return list(zip(*columns, strict=True))
+
+
+def _criteria_block(state: RoundState, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Criterion scores of the given pairs, one row per pair, columns in registry order."""
+    crit = state.cands.criteria_at(pairs)
+    block = np.empty((len(pairs), len(CRITERION_NAMES)), dtype=np.float64)
+    for c, name in enumerate(CRITERION_NAMES):
+        block[:, c] = crit[name]
+    return block
+
+
+def _rounded(values: npt.NDArray[np.floating]) -> list[float]:
+    return [round(v, DECIMALS) for v in values.tolist()]
+
+
+def top_candidates(state: RoundState, k: int) -> list[tuple[TopCandidate, ...]]:
+    """Each mentee's best ``k`` candidates with what became of them, in mentee order.
+
+    Only the first ``k`` pairs of each mentee are read (vectorised gathers, then one
+    record per pair kept); never every pair of the round.
+    """
+    cands, starts = state.cands, state.starts
+    counts = np.minimum(np.diff(starts), k)
+    ends = np.cumsum(counts)
+    total = int(ends[-1]) if len(ends) else 0
+    pos = np.repeat(starts[:-1], counts) + np.arange(total) - np.repeat(ends - counts, counts)
+    crit = _published(_criteria_block(state, pos))
+    score = _rounded(cands.score[pos])
+    dist = _rounded(cands.distance_at(pos))
+    mentor = cands.mentor[pos].tolist()
+    proposed = (state.mentor_of[cands.mentee[pos]] == cands.mentor[pos]).tolist()
+    kinds = state.kinds[pos].tolist()
+    phrases = limit_phrases(state, pos)
+    kept = []
+    for q in range(total):
+        if proposed[q]:
+            outcome, reason = Outcome.PROPOSED, "proposed"
+        else:
+            outcome, reason = LIMITS[kinds[q]], phrases[q]
+        kept.append(
+            TopCandidate(state.mentors[mentor[q]].id, score[q], crit[q], dist[q], outcome, reason)
+        )
+    bounds = [0, *ends.tolist()]
+    return [tuple(kept[bounds[i] : bounds[i + 1]]) for i in range(len(counts))]
+
+
+def existing_row(rel: Existing, config: Config) -> MatchRow:
+    """The row of a mentee whose running relationship is kept."""
+    hours = config.support_hours.existing if rel.hours is None else rel.hours
+    return MatchRow(
+        rel.mentee_id,
+        rel.mentor_id,
+        MatchStatus.EXISTING,
+        None,
+        dict.fromkeys(CRITERION_NAMES),
+        (),
+        (),
+        None,
+        None,
+        0,
+        None,
+        f"existing relationship with {rel.mentor_id} kept",
+        "existing",
+        hours=hours,
+    )
+
+
+def accepted_row(a: AcceptedPair) -> MatchRow:
+    """The row of a mentee whose pair was accepted in review and kept."""
+    crit = {c: None if v is None else round(v, DECIMALS) for c, v in a.criteria.items()}
+    return MatchRow(
+        a.mentee_id, a.mentor_id, MatchStatus.ACCEPTED, round(a.score, DECIMALS), crit,
+        a.shared_goals, a.signpost_goals, a.planned_end, a.rank, a.candidates, a.priority,
+        a.reason, "accepted", hours=a.hours,
+    )  # fmt: skip
+
+
+def round_rows(state: RoundState, explain_top: int) -> list[MatchRow]:
+    """The rows of the mentees matched in the round, in the order of the arrays.
+
+    Parameters
+    ----------
+    state : RoundState
+        The solved round.
+    explain_top : int
+        How many of each mentee's best candidates each row keeps.
+    """
+    cands, starts = state.cands, state.starts
+    n = len(state.mentees)
+    chosen = state.chosen
+    chosen_pair = np.full(n, -1, dtype=np.int64)
+    chosen_pair[cands.mentee[chosen]] = chosen
+    priority = cands.mentee_arrays.priority
+    # Computed once with the arrays: start (release, or the run date) + relationship months.
+    planned_end = cands.mentee_arrays.planned_end
+    # Criteria of the chosen pairs only: never materialise them for every pair.
+    raw = _criteria_block(state, chosen)
+    chosen_crit = _published(raw)
+    crit_row = np.full(n, -1, dtype=np.int64)
+    crit_row[cands.mentee[chosen]] = np.arange(chosen.size)
+    top = top_candidates(state, explain_top) if explain_top else [()] * n
+    rows: list[MatchRow] = []
+    for i, mentee in enumerate(state.mentees):
+        n_cand = int(starts[i + 1] - starts[i])
+        p = int(chosen_pair[i])
+        if p < 0:
+            rule, reason = explain_unmatched(state, i)
+            rows.append(
+                MatchRow(
+                    mentee.id,
+                    None,
+                    MatchStatus.UNMATCHED,
+                    None,
+                    dict.fromkeys(CRITERION_NAMES),
+                    (),
+                    tuple(mentee.goals),
+                    None,
+                    None,
+                    n_cand,
+                    float(priority[i]),
+                    reason,
+                    rule,
+                    top[i],
+                )
+            )
+            continue
+        mentor = state.mentors[int(cands.mentor[p])]
+        q = int(crit_row[i])
+        crit = dict(zip(CRITERION_NAMES, chosen_crit[q], strict=True))
+        # "Strongest on" ranks the unrounded scores, as the solver saw them.
+        strong = {
+            c: None if v != v else v for c, v in zip(CRITERION_NAMES, raw[q].tolist(), strict=True)
+        }
+        rows.append(
+            MatchRow(
+                mentee.id,
+                mentor.id,
+                MatchStatus.MATCHED,
+                round(float(cands.score[p]), DECIMALS),
+                crit,
+                tuple(g for g in mentee.goals if g in mentor.specialisms),
+                tuple(g for g in mentee.goals if g not in mentor.specialisms),
+                date.fromordinal(int(planned_end[i])),
+                int(p - starts[i] + 1),
+                n_cand,
+                float(priority[i]),
+                match_reason(state, i, p, strong),
+                "matched",
+                top[i],
+                float(cands.mentee_arrays.support_hours[i]),
+            )
+        )
+    return rows
