@@ -77,6 +77,7 @@ class _Part:
     bound: int
     cp_status: tuple[str, ...] = ()
     n_cp: int = 0
+    held: IntArray | None = None  # store positions held beyond the working set
 
 
 def _first_working_set(sm: StoreModel, per_mentee: int, per_mentor: int | None) -> IntArray:
@@ -103,7 +104,8 @@ def _exact_part(
                          comps[comp.of_mentee])  # fmt: skip
     md = working_model(sm, pos, orig=np.arange(pos.size, dtype=np.int64))
     res = solve_model(solve_input(sm, inp, pos, load_f, seconds), md, time.perf_counter())
-    return _Part(pos[res.chosen], int(res.bound), res.cp_sat_status, res.n_cp_sat_components)
+    return _Part(pos[res.chosen], int(res.bound), res.cp_sat_status, res.n_cp_sat_components,
+                 pos)  # fmt: skip
 
 
 def solve_store(
@@ -204,7 +206,11 @@ score_resolution, cp_sat_parameters
         bound_big = int(np.minimum(out.bound, ub)[big].sum())
         parts.append(_Part(out.chosen, bound_big))
         rounds = cols.rounds
-    return _result(sm, inp, comp, parts, t0, rounds, int(cols.pos.size))
+    held = cols.pos
+    for p in parts:
+        if p.held is not None:
+            held = np.union1d(held, p.held)
+    return _result(sm, inp, comp, parts, t0, rounds, int(held.size))
 
 
 def _result(
