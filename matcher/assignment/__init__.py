@@ -43,11 +43,17 @@ How it works
    On the 50 000 x 10 000 benchmark the hours-free flow bound is already within 0.0001 %
    of the LP relaxation: the gap was the greedy primal, which these steps close.
 
+7. **National rounds** (:mod:`~matcher.assignment.pricing`): the pairs stay in a compact
+   store and the stages run on a working set, which pricing (column generation: a compiled
+   sweep over every pair against the dual prices of a warm-started network simplex) grows
+   until no pair left out could improve the answer; every bound is computed over every pair.
+
 :mod:`~matcher.assignment.solve` runs these stages in turn; the answer is a
 :class:`~matcher.assignment.result.SolveResult` (module :mod:`~matcher.assignment.result`).
 """
 
+from matcher.assignment.pricing import solve_round, solve_store
 from matcher.assignment.result import SolveMethod, SolveResult, SolveStatus
 from matcher.assignment.solve import solve
 
-__all__ = ["SolveMethod", "SolveResult", "SolveStatus", "solve"]
+__all__ = ["SolveMethod", "SolveResult", "SolveStatus", "solve", "solve_round", "solve_store"]

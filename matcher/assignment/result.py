@@ -96,6 +96,13 @@ class SolveResult:
         and the flow relaxation bound are reported, status ``feasible``; components over
         300 000 pairs are first improved by Lagrangian pricing and large-neighbourhood
         search, whose CP-SAT runs are not listed here).
+    pricing_rounds : int
+        Sweeps that priced every pair left out of the solver's working set against the
+        dual prices of its answer (:mod:`matcher.assignment.pricing`); 0 when every pair
+        was in the solver.
+    columns : int
+        Pairs the solver held at the end: its working set, or every pair when
+        ``pricing_rounds`` is 0.
     """
 
     mentor_of: npt.NDArray[np.int64]
@@ -118,3 +125,5 @@ class SolveResult:
     n_pairs_filtered: int = 0
     pruned: bool = False
     cp_sat_status: tuple[str, ...] = field(default_factory=tuple)
+    pricing_rounds: int = 0
+    columns: int = 0

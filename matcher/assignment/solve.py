@@ -33,7 +33,7 @@ from matcher.assignment.validate import (
     validate,
 )
 
-__all__ = ["solve"]
+__all__ = ["solve", "solve_model"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class _Run:
                 mentor_of, np.zeros(0, dtype=np.int64), status, 0, 0, math.nan, 0.0, 0.0, 0.0,
                 time.perf_counter() - self.t0, method, n_comp, n_cp, md.weight,
                 md.score_resolution, md.priority_resolution, md.load_resolution,
-                md.n_filtered, False, cp_status,
+                md.n_filtered, False, cp_status, 0, int(md.mentee.size),
             )  # fmt: skip
         pairs = np.flatnonzero(chosen)
         mentor_of[md.mentee[pairs]] = md.mentor[pairs]
@@ -92,6 +92,7 @@ class _Run:
             load_resolution=md.load_resolution,
             n_pairs_filtered=md.n_filtered,
             cp_sat_status=cp_status,
+            columns=int(md.mentee.size),
         )
 
 
@@ -381,8 +382,18 @@ def solve(
         seat_offset=seat_offset, time_limit=time_limit, workers=workers,
         score_resolution=score_resolution, cp_sat_parameters=cp_sat_parameters, method=method,
     )  # fmt: skip
-    run = _Run(inp, integer_model(inp), t0)
-    md, flow, infeasible = run.md, SolveMethod.FLOW, SolveStatus.INFEASIBLE
+    return solve_model(inp, integer_model(inp), t0)
+
+
+def solve_model(inp: SolveInput, md: Model, t0: float) -> SolveResult:
+    """The stages of :func:`solve` on a prebuilt integer model of ``inp``'s pairs
+    (``md.orig`` indexes them), the time limit counted from ``t0``.
+
+    :mod:`matcher.assignment.pricing` calls it on whole components of a round, with a
+    model whose constants are the whole round's (:func:`~matcher.assignment.store.working_model`).
+    """
+    run = _Run(inp, md, t0)
+    flow, infeasible = SolveMethod.FLOW, SolveStatus.INFEASIBLE
     if md.require_all and not _every_mentee_has_a_pair(md):
         return run.result(None, infeasible, 0, flow, 0, 0)
 

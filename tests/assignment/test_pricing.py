@@ -1,0 +1,289 @@
+"""Tests of the solver by pricing (matcher.assignment.pricing): the same optimum as the
+all-pairs solve, a bound valid over every pair, and what it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher.assignment import SolveResult, solve
+from matcher.assignment.model import integer_model
+from matcher.assignment.pricing import solve_round, solve_store
+from matcher.assignment.store import store_model, validate_store
+from matcher.assignment.validate import validate
+from matcher.criteria import SCORE_GRID
+from matcher.errors import ParameterError
+
+SETTINGS = settings(max_examples=60, deadline=None)
+
+
+@dataclass(frozen=True)
+class Store:
+    """Pairs sorted by mentee, as :class:`matcher.candidates.Candidates` holds them."""
+
+    mentee: np.ndarray
+    mentor: np.ndarray
+    score_steps: np.ndarray
+
+
+@dataclass(frozen=True)
+class Round:
+    """A random round: a store, per-mentee loads and the other arguments of solve."""
+
+    store: Store
+    load: np.ndarray
+    kw: dict[str, Any]
+
+    @property
+    def score(self) -> np.ndarray:
+        return (SCORE_GRID - self.store.score_steps.astype(np.float64)) / SCORE_GRID
+
+    def all_pairs(self, **extra: Any) -> SolveResult:
+        st_ = self.store
+        return solve(st_.mentee, st_.mentor, self.score, load=self.load[st_.mentee],
+                     **{**self.kw, **extra})  # fmt: skip
+
+    def priced(self, **extra: Any) -> SolveResult:
+        return solve_store(self.store, mentee_load=self.load, **{**self.kw, **extra})
+
+
+@st.composite
+def rounds(
+    draw: Any, max_n: int = 14, max_m: int = 6, max_deg: int = 5, hours: bool | None = None
+) -> Round:  # noqa: E501
+    """Random rounds with hours, supervisors, existing relationships (seats and hours
+    already taken, seat offsets) and spread, as match builds them."""
+    n = draw(st.integers(1, max_n))
+    m = draw(st.integers(1, max_m))
+    mentee: list[int] = []
+    mentor: list[int] = []
+    for i in range(n):
+        js = draw(st.lists(st.integers(0, m - 1), max_size=min(max_deg, m), unique=True))
+        mentee += [i] * len(js)
+        mentor += js
+    k = len(mentee)
+    steps = np.array(draw(st.lists(st.integers(0, 100), min_size=k, max_size=k)), np.int64)
+    steps = (steps * (SCORE_GRID // 100)).astype(np.uint32)
+    order = np.lexsort((np.array(mentor, np.int32), steps, np.array(mentee, np.int32)))
+    store = Store(np.array(mentee, np.int32)[order], np.array(mentor, np.int32)[order],
+                  steps[order])  # fmt: skip
+    ints = st.integers
+    with_hours = draw(st.booleans()) if hours is None else hours
+    kw: dict[str, Any] = dict(
+        n_mentees=n, n_mentors=m,
+        mentor_capacity=np.array(draw(st.lists(ints(0, 3), min_size=m, max_size=m))),
+        priority=np.array(draw(st.lists(ints(0, 6), min_size=n, max_size=n))) / 2,
+        mentor_hours=(np.array(draw(st.lists(ints(0, 8), min_size=m, max_size=m))) / 2
+                      if with_hours else None),
+        seat_offset=np.array(draw(st.lists(ints(0, 2), min_size=m, max_size=m))),
+        spread_load=draw(st.sampled_from([0.0, 0.0, 0.05, 0.3])),
+        objective=draw(st.sampled_from(["coverage_first", "score_only"])),
+    )  # fmt: skip
+    if draw(st.booleans()):
+        g = draw(ints(1, 2))
+        kw["mentor_group"] = np.array(draw(st.lists(ints(-1, g - 1), min_size=m, max_size=m)))
+        kw["group_capacity"] = np.array(draw(st.lists(ints(0, 3), min_size=g, max_size=g)))
+    load = np.array(draw(st.lists(ints(0, 6), min_size=n, max_size=n))) / 2
+    return Round(store, load, kw)
+
+
+def feasible(r: Round, res: SolveResult) -> bool:
+    """Every limit holds (one mentor each, seats, hours, supervisors)."""
+    s = r.store
+    mentee, mentor = s.mentee[res.chosen], s.mentor[res.chosen]
+    if np.unique(mentee).size != mentee.size:
+        return False
+    m = r.kw["n_mentors"]
+    if (np.bincount(mentor, minlength=m) > r.kw["mentor_capacity"]).any():
+        return False
+    if r.kw["mentor_hours"] is not None:
+        hours = np.bincount(mentor, weights=r.load[mentee], minlength=m)
+        if (hours > r.kw["mentor_hours"] + 1e-9).any():
+            return False
+    if "mentor_group" in r.kw:
+        g = r.kw["mentor_group"][mentor]
+        if (np.bincount(g[g >= 0], minlength=len(r.kw["group_capacity"]))
+                > r.kw["group_capacity"]).any():  # fmt: skip
+            return False
+    mentor_of = np.full(r.kw["n_mentees"], -1)
+    mentor_of[mentee] = mentor
+    return bool((mentor_of == res.mentor_of).all())
+
+
+@SETTINGS
+@given(rounds())
+def test_pricing_finds_the_all_pairs_optimum(r: Round) -> None:
+    """From a one-pair-per-mentee working set, pricing reaches the all-pairs optimum and
+    proves it whenever the all-pairs solve does; the bound holds over every pair."""
+    exact = r.all_pairs()
+    res = r.priced(working_set=1, mentor_working_set=None)
+    assert feasible(r, res)
+    assert res.objective <= exact.objective <= res.bound
+    if exact.status == "optimal":
+        assert res.objective == exact.objective
+        assert res.status == "optimal" and res.bound == res.objective and res.gap == 0
+    assert res.total_score == pytest.approx(r.score[res.chosen].sum())
+    assert res.primary_weight == exact.primary_weight
+    assert res.pricing_rounds >= 1
+
+
+@SETTINGS
+@given(rounds(hours=True))
+def test_priced_hours_give_a_bound_valid_over_every_pair(r: Round) -> None:
+    """Components that break hours solved by priced hours on the working set (forced on
+    small rounds): hours-feasible, and objective <= optimum <= bound over every pair."""
+    exact = r.all_pairs()
+    res = r.priced(working_set=1, mentor_working_set=None, cp_sat_pairs=0, time_limit=2.0)
+    assert feasible(r, res)
+    assert exact.status == "optimal"
+    assert res.objective <= exact.objective <= res.bound
+    if res.status == "optimal":
+        assert res.objective == exact.objective
+
+
+def crowded_round(n: int = 60, m: int = 12, seed: int = 3) -> Round:
+    """Every mentee's best pair is the same busy mentor: a one-pair working set is far
+    from enough, so pricing must add many pairs over several rounds."""
+    rng = np.random.default_rng(seed)
+    mentee = np.repeat(np.arange(n, dtype=np.int32), m)
+    mentor = np.tile(np.arange(m, dtype=np.int32), n)
+    steps = rng.integers(1, 90, n * m) * (SCORE_GRID // 100)
+    steps[mentor == 0] = 0  # mentor 0 is everyone's best
+    order = np.lexsort((mentor, steps, mentee))
+    store = Store(mentee[order], mentor[order], steps[order].astype(np.uint32))
+    kw: dict[str, Any] = dict(
+        n_mentees=n, n_mentors=m, mentor_capacity=rng.integers(1, 4, m),
+        priority=rng.integers(1, 4, n).astype(float), mentor_hours=None,
+        mentor_group=rng.integers(-1, 2, m), group_capacity=np.array([6, 4]),
+    )  # fmt: skip
+    return Round(store, np.ones(n), kw)
+
+
+def test_tiny_working_set_converges_to_the_optimum() -> None:
+    r = crowded_round()
+    exact = r.all_pairs()
+    res = r.priced(working_set=1, mentor_working_set=None)
+    assert exact.status == "optimal" and res.status == "optimal"
+    assert res.objective == exact.objective
+    assert res.pricing_rounds > 2  # it took several sweeps...
+    assert 60 < res.columns < len(r.store.mentee)  # ...and never every pair
+
+
+def test_default_working_set_also_converges() -> None:
+    r = crowded_round(seed=4)
+    assert r.priced().objective == r.all_pairs().objective
+
+
+@SETTINGS
+@given(rounds())
+def test_store_model_derives_what_integer_model_derives(r: Round) -> None:
+    """The compiled sweeps give the all-pairs model's weight, resolutions and seats."""
+    s = r.store
+    kw = {k: v for k, v in r.kw.items() if k not in ("n_mentees", "n_mentors")}
+    args = dict(mentor_group=None, group_capacity=None, time_limit=60.0, workers=1,
+                score_resolution=10_000, cp_sat_parameters=None, spread_load=0.0,
+                seat_offset=None, objective="coverage_first")  # fmt: skip
+    args.update(kw)
+    inp, load = validate_store(s, n_mentees=r.kw["n_mentees"], n_mentors=r.kw["n_mentors"],
+                               mentee_load=r.load, **args)  # fmt: skip
+    sm = store_model(s, inp, load)
+    md = integer_model(validate(
+        pair_mentee=s.mentee, pair_mentor=s.mentor, score=r.score, load=r.load[s.mentee],
+        n_mentees=r.kw["n_mentees"], n_mentors=r.kw["n_mentors"], require_all=False,
+        method="auto", **args,
+    ))  # fmt: skip
+    assert sm.weight == md.weight
+    assert (sm.priority_resolution, sm.load_resolution) == (md.priority_resolution,
+                                                            md.load_resolution)  # fmt: skip
+    np.testing.assert_array_equal(sm.cap, md.cap)
+    np.testing.assert_array_equal(sm.hours, md.hours)
+    assert sm.n_filtered == md.n_filtered
+    from matcher.assignment.flow import seats_where_loads_fit
+
+    np.testing.assert_array_equal(sm.relax_cap, seats_where_loads_fit(md, largest=False))
+    np.testing.assert_array_equal(sm.safe_cap, seats_where_loads_fit(md, largest=True))
+
+
+def test_solve_round_uses_every_pair_below_the_threshold() -> None:
+    r = crowded_round()
+    kw = {**r.kw, "mentee_load": r.load}
+    small = solve_round(r.store, **kw)
+    exact = r.all_pairs()
+    np.testing.assert_array_equal(small.chosen, exact.chosen)
+    assert small.pricing_rounds == 0 and small.columns == len(r.store.mentee)
+    forced = solve_round(r.store, pricing_min_pairs=0, **kw)
+    assert forced.pricing_rounds >= 1 and forced.objective == exact.objective
+    assert solve_round(r.store, working_set=0, pricing_min_pairs=0, **kw).pricing_rounds == 0
+
+
+def test_pricing_is_deterministic() -> None:
+    r = crowded_round(seed=5)
+    a, b = r.priced(working_set=1), r.priced(working_set=1)
+    np.testing.assert_array_equal(a.chosen, b.chosen)
+    assert (a.pricing_rounds, a.columns) == (b.pricing_rounds, b.columns)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"working_set": 0}, "'working_set' parameter of solve must be an integer >= 1"),
+        ({"mentor_working_set": -1}, "'mentor_working_set' parameter"),
+        ({"mentee_load": np.ones(3)}, "'mentee_load' parameter of solve must be of length"),
+    ],
+)
+def test_bad_arguments(change: dict[str, Any], message: str) -> None:
+    r = crowded_round()
+    kw = {**r.kw, "mentee_load": r.load, **change}
+    with pytest.raises(ParameterError, match=message):
+        solve_store(r.store, **kw)
+
+
+def test_unsorted_store_is_refused() -> None:
+    r = crowded_round()
+    s = r.store
+    rev = Store(s.mentee[::-1].copy(), s.mentor[::-1].copy(), s.score_steps[::-1].copy())
+    with pytest.raises(ParameterError, match="sorted by mentee"):
+        solve_store(rev, mentee_load=r.load, **r.kw)
+
+
+@SETTINGS
+@given(rounds(hours=True), st.integers(0, 2**31), st.sampled_from([1, 2, 1000]))
+def test_dual_bound_holds_over_every_pair_after_any_sweep(r: Round, seed: int, sweeps: int) -> None:  # noqa: E501
+    """The lemma the proofs rest on: with any hour prices, after any number of pricing
+    sweeps from a one-pair working set, the bound is at least the priced flow optimum over
+    every pair; once pricing has converged it is that optimum."""
+    from matcher.assignment.columns import HourPrices, column_generation
+    from matcher.assignment.flow import flow_assignment
+    from matcher.assignment.model import objective_values
+
+    s = r.store
+    args = {k: v for k, v in r.kw.items() if k not in ("n_mentees", "n_mentors")}
+    args = {"mentor_group": None, "group_capacity": None, "time_limit": 60.0, "workers": 1,
+            "score_resolution": 10_000, "cp_sat_parameters": None, **args}  # fmt: skip
+    n, m = r.kw["n_mentees"], r.kw["n_mentors"]
+    inp, load = validate_store(s, n_mentees=n, n_mentors=m, mentee_load=r.load, **args)
+    sm = store_model(s, inp, load)
+    md = integer_model(validate(pair_mentee=s.mentee, pair_mentor=s.mentor, score=r.score,
+                                load=r.load[s.mentee], n_mentees=n, n_mentors=m,
+                                require_all=False, method="auto", **args))  # fmt: skip
+    lam = np.random.default_rng(seed).integers(0, 3 * max(md.weight, 1), m)
+    prices = HourPrices(lam, 2, 2 * max(md.weight, 1), 2**40)
+    from matcher.assignment.kernels import best_k
+
+    pos = best_k(sm.indptr, sm.mentor, sm.steps, sm.load, sm.hours, sm.mentor_ok, 1)
+    cols = column_generation(sm, pos, sm.relax_cap, np.ones(n, dtype=bool), prices, sweeps)
+    bound = int(cols.u.sum() + cols.mentor_term.sum() + cols.group_term.sum())
+    price = prices.of_pairs(md)
+    chosen = flow_assignment(md, sm.relax_cap, price=price)
+    assert chosen is not None
+    one = np.zeros(max(n, m, 1), dtype=np.int64)
+    best = int(objective_values(md, chosen, one[:n], one[:m], 1)[0])
+    best -= 0 if price is None else int(price[chosen].sum())
+    assert bound >= best
+    if cols.converged:
+        assert bound == best
