@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from matcher.assignment import SolveResult, solve_round
+from matcher.assignment import SolveResult, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
@@ -92,8 +92,6 @@ def _solver_info(result: SolveResult, pruned: bool) -> SolverInfo:
         score_resolution=int(result.score_resolution),
         pruned=bool(result.pruned) or pruned,
         seconds=round(float(result.seconds), 3),
-        pricing_rounds=int(result.pricing_rounds),
-        columns=int(result.columns),
     )
 
 
@@ -232,16 +230,15 @@ def match(
     else:
         cands = _given_candidates(candidates, to_match, mentors, config, as_of)
     ma = cands.mentee_arrays
-    # Every pair when the round is small, else a working set proven over every pair.
-    solved = solve_round(
-        cands,
-        mentee_load=ma.support_hours,
-        working_set=config.solver.working_set_per_mentee,
-        pricing_min_pairs=config.solver.pricing_min_pairs,
+    solved = solve(
+        cands.mentee,
+        cands.mentor,
+        cands.score,
         n_mentees=len(to_match),
         n_mentors=len(mentors),
         mentor_capacity=np.maximum(cap - loads.seats, 0),
         priority=ma.priority,
+        load=ma.support_hours[cands.mentee],
         mentor_hours=np.maximum(max_hours - loads.hours, 0.0),
         mentor_group=loads.group,
         group_capacity=np.maximum(loads.sup_cap - loads.sup_used, 0),
