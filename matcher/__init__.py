@@ -12,7 +12,14 @@ from matcher.assignment import SolveMethod, SolveResult, SolveStatus, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.commit import Commit, commit_round
 from matcher.config import Config, load_config
-from matcher.errors import ConfigError, InputError, MatcherError, OutputError, ParameterError
+from matcher.errors import (
+    ConfigError,
+    InputError,
+    MatcherError,
+    MemoryLimitError,
+    OutputError,
+    ParameterError,
+)
 from matcher.io import (
     Caseload,
     load_caseload,
@@ -74,6 +81,7 @@ __all__ = [
     "Existing",
     "InputError",
     "MatcherError",
+    "MemoryLimitError",
     "Mentee",
     "Mentor",
     "ParameterError",

@@ -204,6 +204,13 @@ class SolverConfig(_Section):
         description="pricing: each mentee's best k pairs start the solver's working set "
         "(the answer is the same; 0 puts every pair in the solver)",
     )
+    memory_limit_gib: float = Field(
+        0.0,
+        ge=0,
+        le=1_048_576,
+        description="refuse a round whose estimated peak memory exceeds this many GiB "
+        "(0: the memory available to the process)",
+    )
     pricing_min_pairs: int = Field(
         1_000_000,
         ge=0,

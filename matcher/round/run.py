@@ -21,6 +21,7 @@ from matcher.config import Config, load_config
 from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState
 from matcher.io import load_caseload, load_proposals
+from matcher.memory import pair_check
 from matcher.models import (
     DATE_MAX,
     DATE_MIN,
@@ -233,9 +234,13 @@ def match(
 
     prune = config.solver.max_candidates_per_mentee
     if candidates is None:
+        sv = config.solver
+        check = pair_check(sv.memory_limit_gib, len(mentees), len(to_match), len(mentors),
+                           sv.pricing_min_pairs if sv.working_set_per_mentee else None)  # fmt: skip
         cands = find_candidates(
-            to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None
-        )
+            to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None,
+            check_pairs=check,
+        )  # fmt: skip
     else:
         cands = _given_candidates(candidates, to_match, mentors, config, as_of)
     ma = cands.mentee_arrays
