@@ -11,21 +11,22 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,distributed]'  # the Dask test needs distributed
+	# the service's tests, the Dask test and the benchmark runner's smoke test
+	$(BIN)/python -m pip install --quiet -e '.[dev,service,distributed,bench]'
 	touch $(STAMP)
 
 demo: $(STAMP)  ## the whole matching round on the bundled caseload, with its report
 	$(BIN)/matcher demo --out matcher-demo
 
-test: $(STAMP)  ## the test suite (what CI runs)
+test: $(STAMP)  ## the test suite (what CI runs; the bench extra too, for the runner's smoke test)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check matcher tests benchmarks
-	$(BIN)/mypy matcher
+	$(BIN)/mypy matcher benchmarks
 
-bench: $(STAMP)  ## the benchmarks (long; not part of the tests)
-	$(BIN)/python benchmarks/run_all.py
+bench: $(STAMP)  ## every benchmark scenario, then benchmarks/RESULTS.md and the charts (long)
+	$(BIN)/python -m benchmarks --scenario all $(BENCH_ARGS)
 
 fuzz: $(STAMP)  ## fuzz the loaders and the config loader for 5 minutes (not part of the tests)
 	$(BIN)/python benchmarks/fuzz_inputs.py --seconds 300

@@ -1,6 +1,8 @@
-"""Run every benchmark in turn (long: minutes, not part of the tests).
+"""Run the older single-purpose benchmark scripts in turn (long; not part of the tests).
 
-Each script prints a markdown table and records its figures under benchmarks/results/.
+Each script prints a markdown table. The suite itself (whole rounds against the
+alternatives, RESULTS.md) is ``python -m benchmarks --scenario all``, which ``make bench``
+runs.
 """
 
 from __future__ import annotations

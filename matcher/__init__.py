@@ -10,7 +10,6 @@ report, text explanations and files (``report``, ``round.writers``).
 from matcher._version import __version__ as __version__
 from matcher.assignment import SolveMethod, SolveResult, SolveStatus, solve
 from matcher.candidates import Candidates, find_candidates
-from matcher.commit import Commit, commit_round
 from matcher.config import Config, load_config
 from matcher.errors import (
     ConfigError,
@@ -44,6 +43,7 @@ from matcher.round import (
     load_result,
     match,
 )
+from matcher.round.commit import Commit, commit_round
 from matcher.shortlist import Shortlist, shortlist
 from matcher.synth import generate as generate_caseload
 from matcher.tuning import Comparison, Sweep, compare, load_grid, sweep

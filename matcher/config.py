@@ -93,7 +93,7 @@ def _check_weights(w: BaseModel) -> BaseModel:
 
 
 class RulesConfig(_Section):
-    """Hard rules beyond the ones that always apply (SPEC §4)."""
+    """Hard rules beyond the ones that always apply (docs/scoring.md)."""
 
     min_shared_slots: int = Field(
         1, ge=0, le=_SLOTS, description="shared weekly slots a pair needs"
@@ -161,7 +161,7 @@ class PriorityConfig(_Section):
 
 
 class ObjectiveConfig(_Section):
-    """What the assignment optimises (SPEC §4)."""
+    """What the assignment optimises (docs/method.md)."""
 
     mode: Literal["coverage_first", "score_only"] = Field(
         "coverage_first",
@@ -197,26 +197,12 @@ class SolverConfig(_Section):
         default_factory=dict,
         description="extra CP-SAT parameters, from the allowed set (docs/limits.md)",
     )
-    working_set_per_mentee: int = Field(
-        4,
-        ge=0,
-        le=1000,
-        description="pricing: each mentee's best k pairs start the solver's working set "
-        "(the answer is the same; 0 puts every pair in the solver)",
-    )
     memory_limit_gib: float = Field(
         0.0,
         ge=0,
         le=1_048_576,
         description="refuse a round whose estimated peak memory exceeds this many GiB "
         "(0: the memory available to the process)",
-    )
-    pricing_min_pairs: int = Field(
-        1_000_000,
-        ge=0,
-        le=2**40,
-        description="rounds with at least this many feasible pairs are solved on a "
-        "working set and proven over every pair by pricing",
     )
 
 

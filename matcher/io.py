@@ -1,4 +1,4 @@
-"""Loading the data contract's files (SPEC §3), and the names of the writers.
+"""Loading the data contract's files (docs/fields.md), and the names of the writers.
 
 CSV (UTF-8, optional BOM, LF or CRLF, ``;``-separated lists) or JSON (a list of
 objects), chosen by the file's extension. Only regular files are read, up to the size
@@ -20,13 +20,14 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from matcher.config import Config, LimitsConfig
-from matcher.decisions import check_decisions
 from matcher.errors import InputError, RowError
 from matcher.inputs.csv_rows import csv_rows
+from matcher.inputs.decisions import check_decisions
 from matcher.inputs.files import UnreadableFile, read_text
 from matcher.inputs.json_rows import json_rows, list_rows
 from matcher.inputs.limits import check_round
 from matcher.inputs.messages import Collector, row_errors, row_id
+from matcher.inputs.relationships import has_ended, running_on
 from matcher.models import (
     MODELS,
     Decision,
@@ -39,7 +40,6 @@ from matcher.models import (
     Supervisor,
 )
 from matcher.outputs import PathLike, atomic_writer, format_cell, write_records
-from matcher.relationships import has_ended, running_on
 
 __all__ = [
     "MAX_ERRORS",
@@ -212,7 +212,7 @@ def load_prisons(path: PathLike, **kwargs: Any) -> tuple[Prison, ...]:
 def load_decisions(path: PathLike, **kwargs: Any) -> tuple[Decision, ...]:
     """Load a coordinator's decisions from CSV or JSON; see :func:`load_records`.
 
-    Only each row is checked here; :func:`matcher.decisions.check_decisions` checks the
+    Only each row is checked here; :func:`matcher.inputs.decisions.check_decisions` checks the
     rows against each other and against a round (``load_caseload`` does both).
     """
     return load_records(path, Decision, **kwargs)

@@ -18,8 +18,8 @@ from matcher.candidates import Cascade, rule_cascade
 from matcher.config import Config
 from matcher.criteria import Pairs, informative, score_pairs
 from matcher.errors import ParameterError
+from matcher.inputs.relationships import running_on
 from matcher.models import Existing, Mentee, Mentor, Supervisor
-from matcher.relationships import running_on
 
 __all__ = ["Shortlist", "ShortlistEntry", "shortlist"]
 
@@ -124,7 +124,7 @@ def shortlist(
         How many mentors to return at most (>= 1).
     existing : sequence of Existing
         Running relationships: they use mentors' places and weekly hours (those ended by
-        ``as_of`` do not; see :mod:`matcher.relationships`).
+        ``as_of`` do not; see :mod:`matcher.inputs.relationships`).
     as_of : date, optional
         Run date; default today.
     supervisors : sequence of Supervisor

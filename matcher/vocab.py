@@ -1,4 +1,4 @@
-"""Every controlled vocabulary of the data contract (SPEC §3), in one place.
+"""Every controlled vocabulary of the data contract (docs/fields.md), in one place.
 
 Validation (``models``), CLI choices, the synthetic generator and the field
 reference in ``docs/fields.md`` all derive from these tuples.

@@ -3,7 +3,7 @@
 :func:`plan_review` turns the coordinator's decisions and the existing file into what
 the solver sees:
 
-1. Relationships whose end has come no longer count (:mod:`matcher.relationships`); their
+1. Relationships whose end has come no longer count (:mod:`matcher.inputs.relationships`); their
    mentees, if in the mentees file, are matched again, with ``priority.ended_early`` extra
    priority when the relationship ended early. An ended pair is not proposed again (it
    broke down, or was brought to its definitive end) unless the decisions accept it.
@@ -36,13 +36,14 @@ from matcher.arrays import MenteeArrays, existing_load
 from matcher.candidates import RULES, find_candidates, rule_cascade
 from matcher.config import Config
 from matcher.criteria import CRITERION_NAMES
-from matcher.decisions import accepted_pairs, check_decisions, rejected_pairs
-from matcher.errors import InputError
+from matcher.errors import InputError, ParameterError
+from matcher.explain import Loads
+from matcher.inputs.decisions import accepted_pairs, check_decisions, rejected_pairs
+from matcher.inputs.relationships import Ending, split_relationships
 from matcher.io import MAX_ERRORS
 from matcher.models import Decision, Existing, Mentee, Mentor, Supervisor
-from matcher.relationships import Ending, split_relationships
 
-__all__ = ["AcceptedPair", "DroppedPair", "ReviewPlan", "plan_review"]
+__all__ = ["AcceptedPair", "DroppedPair", "ReviewPlan", "plan_review", "running_loads"]
 
 _LABELS = {r.name: r.label for r in RULES}
 
@@ -167,6 +168,37 @@ class ReviewPlan:
         return dataclasses.replace(row, reason="; ".join([*notes, row.reason]))  # type: ignore[type-var]
 
 
+def running_loads(
+    mentors: Sequence[Mentor],
+    existing: Sequence[Existing],
+    supervisors: Sequence[Supervisor],
+    config: Config,
+) -> Loads:
+    """What relationships take: each mentor's seats and weekly hours, each supervisor's cap.
+
+    Raises
+    ------
+    ParameterError
+        A relationship names a mentor not in ``mentors``.
+    """
+    known = {m.id for m in mentors}
+    for rel in existing:
+        if rel.mentor_id not in known:
+            raise ParameterError(
+                f"The 'existing' parameter of match must name mentors in 'mentors', "
+                f"got mentor {rel.mentor_id!r} instead"
+            )
+    seats, hours = existing_load(existing, mentors, config)
+    seats_used = seats.astype(np.int64)
+    sup_index = {s.id: g for g, s in enumerate(supervisors)}
+    group = np.array([sup_index.get(m.supervisor or "", -1) for m in mentors], dtype=np.int64)
+    sup_used = np.bincount(
+        group[group >= 0], weights=seats_used[group >= 0], minlength=len(supervisors)
+    ).astype(np.int64)
+    sup_cap = np.array([s.capacity for s in supervisors], dtype=np.int64)
+    return Loads(seats_used, hours, group, sup_used, sup_cap)
+
+
 def _ids(ids: Sequence[str]) -> str:
     return ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
 
@@ -242,9 +274,10 @@ def plan_review(
     rejected = rejected_pairs(decisions)
     free = [e for e in endings if e.rematched and e.mentee_id not in running]
     early = {e.mentee_id for e in free if e.early}
-    ended: dict[str, tuple[str, ...]] = {
-        e.mentee_id: (e.mentor_id,) for e in free if accepted.get(e.mentee_id) != e.mentor_id
-    }
+    ended: dict[str, tuple[str, ...]] = {}
+    for e in free:  # a mentee may have ended with more than one mentor: exclude each
+        if accepted.get(e.mentee_id) != e.mentor_id:
+            ended[e.mentee_id] = (*ended.get(e.mentee_id, ()), e.mentor_id)
     excluded = {
         m: rejected.get(m, ()) + ended.get(m, ()) for m in sorted(set(rejected) | set(ended))
     }
@@ -295,23 +328,15 @@ def _check_accepted(
             _rule_dropped(wanted[i], mentors[int(j_of[i])], cands, int(j_of[i]), config, as_of)
         )
     me = cands.mentee_arrays
-    seats, hours = existing_load(running, mentors, config)
-    seats = seats.astype(np.int64)
-    sup_index = {s.id: g for g, s in enumerate(supervisors)}
-    sup_cap = [s.capacity for s in supervisors]
-    sup_used = [0] * len(supervisors)
-    for rel in running:
-        k = index.get(rel.mentor_id)
-        g = sup_index.get(mentors[k].supervisor or "", -1) if k is not None else -1
-        if g >= 0:
-            sup_used[g] += 1
+    loads = running_loads(mentors, running, supervisors, config)
+    seats, hours, sup_used = loads.seats.copy(), loads.hours.copy(), loads.sup_used.copy()
     fits: list[int] = []
     # Highest priority first, then mentee id: the file's row order changes nothing.
     for i in sorted(np.flatnonzero(found).tolist(), key=lambda i: (-me.priority[i], wanted[i].id)):
         j = int(j_of[i])
         m = mentors[j]
         need = float(me.support_hours[i])
-        g = sup_index.get(m.supervisor or "", -1)
+        g = int(loads.group[j])
         why = None
         if seats[j] + 1 > m.capacity:
             why = ("capacity", f"{m.id} has no place left ({seats[j]} of {m.capacity} taken)")
@@ -321,11 +346,11 @@ def _check_accepted(
                 "hours",
                 f"{m.id} has {left:g} of {m.max_hours:g} weekly hours left; needs {need:g}",
             )
-        elif g >= 0 and sup_used[g] + 1 > sup_cap[g]:
+        elif g >= 0 and sup_used[g] + 1 > loads.sup_cap[g]:
             why = (
                 "supervisor",
                 f"{m.id}'s supervisor {m.supervisor} oversees all they can "
-                f"({sup_used[g]} of {sup_cap[g]})",
+                f"({sup_used[g]} of {loads.sup_cap[g]})",
             )
         if why is not None:
             reason = f"accepted pair {wanted[i].id}-{m.id} dropped: {why[1]}"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from matcher.inputs.relationships import Ending, EndingKind
 from matcher.models import Proposal
-from matcher.relationships import Ending, EndingKind
 from matcher.round.plan import DroppedPair, ReviewPlan
 
 __all__ = [

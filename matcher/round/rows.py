@@ -116,7 +116,7 @@ def accepted_row(a: AcceptedPair) -> MatchRow:
     )  # fmt: skip
 
 
-def round_rows(state: RoundState, explain_top: int) -> list[MatchRow]:
+def round_rows(state: RoundState, explain_top: int, reasons: bool = True) -> list[MatchRow]:
     """The rows of the mentees matched in the round, in the order of the arrays.
 
     Parameters
@@ -125,6 +125,9 @@ def round_rows(state: RoundState, explain_top: int) -> list[MatchRow]:
         The solved round.
     explain_top : int
         How many of each mentee's best candidates each row keeps.
+    reasons : bool
+        False leaves every reason empty (an unmatched row's rule is ``unexplained``):
+        for callers that read only outcomes and scores, such as a sweep.
     """
     cands, starts = state.cands, state.starts
     n = len(state.mentees)
@@ -145,7 +148,7 @@ def round_rows(state: RoundState, explain_top: int) -> list[MatchRow]:
         n_cand = int(starts[i + 1] - starts[i])
         p = int(chosen_pair[i])
         if p < 0:
-            rule, reason = explain_unmatched(state, i)
+            rule, reason = explain_unmatched(state, i) if reasons else ("unexplained", "")
             rows.append(
                 MatchRow(
                     mentee.id,
@@ -185,7 +188,7 @@ def round_rows(state: RoundState, explain_top: int) -> list[MatchRow]:
                 int(p - starts[i] + 1),
                 n_cand,
                 float(priority[i]),
-                match_reason(state, i, p, strong),
+                match_reason(state, i, p, strong) if reasons else "",
                 "matched",
                 top[i],
                 float(cands.mentee_arrays.support_hours[i]),

@@ -14,8 +14,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from matcher.arrays import existing_load
-from matcher.assignment import SolveResult, solve_round
+from matcher.assignment import SolveResult, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
@@ -33,7 +32,7 @@ from matcher.models import (
     Proposal,
     Supervisor,
 )
-from matcher.round.plan import ReviewPlan, plan_review
+from matcher.round.plan import ReviewPlan, plan_review, running_loads
 from matcher.round.result import KeptRelationship, MatchResult, SolverInfo
 from matcher.round.review import build_review
 from matcher.round.rows import accepted_row, existing_row, round_rows
@@ -52,15 +51,8 @@ def _loads(
     config: Config,
 ) -> tuple[Loads, list[str]]:
     """What running relationships take, and a warning for each limit they already break."""
-    known = {m.id for m in mentors}
-    for rel in existing:
-        if rel.mentor_id not in known:
-            raise ParameterError(
-                f"The 'existing' parameter of match must name mentors in 'mentors', "
-                f"got mentor {rel.mentor_id!r} instead"
-            )
-    seats32, hours_used = existing_load(existing, mentors, config)
-    seats_used = seats32.astype(np.int64)
+    loads = running_loads(mentors, existing, supervisors, config)
+    seats_used, hours_used = loads.seats, loads.hours
     warnings: list[str] = []
     cap = np.array([m.capacity for m in mentors], dtype=np.int64)
     max_hours = np.array([m.max_hours for m in mentors], dtype=np.float64)
@@ -70,18 +62,13 @@ def _loads(
             f"({seats_used[j]} of {cap[j]} mentees, {hours_used[j]:g} of {max_hours[j]:g} h); "
             "takes no one new"
         )
-    sup_index = {s.id: g for g, s in enumerate(supervisors)}
-    group = np.array([sup_index.get(m.supervisor or "", -1) for m in mentors], dtype=np.int64)
-    sup_used = np.bincount(
-        group[group >= 0], weights=seats_used[group >= 0], minlength=len(supervisors)
-    ).astype(np.int64)
-    sup_cap = np.array([s.capacity for s in supervisors], dtype=np.int64)
+    sup_used, sup_cap = loads.sup_used, loads.sup_cap
     for g in np.flatnonzero(sup_used > sup_cap).tolist():
         warnings.append(
             f"supervisor {supervisors[g].id}: existing relationships exceed the cap "
             f"({sup_used[g]} of {sup_cap[g]}); their mentors take no one new"
         )
-    return Loads(seats_used, hours_used, group, sup_used, sup_cap), warnings
+    return loads, warnings
 
 
 def _with_accepted(loads: Loads, plan: ReviewPlan, mentors: Sequence[Mentor]) -> Loads:
@@ -106,8 +93,6 @@ def _solver_info(result: SolveResult, pruned: bool) -> SolverInfo:
         score_resolution=int(result.score_resolution),
         pruned=bool(result.pruned) or pruned,
         seconds=round(float(result.seconds), 3),
-        pricing_rounds=int(result.pricing_rounds),
-        columns=int(result.columns),
     )
 
 
@@ -159,6 +144,7 @@ def match(
     *,
     decisions_source: str = "decisions",
     candidates: Candidates | None = None,
+    reasons: bool = True,
 ) -> MatchResult:
     """Run one matching round and explain it.
 
@@ -171,7 +157,7 @@ def match(
     existing : sequence of Existing
         Running relationships. They count against capacity, hours and supervisor caps,
         are never broken, and their mentees are not matched again. One that has ended
-        by ``as_of`` no longer counts (see :mod:`matcher.relationships`).
+        by ``as_of`` no longer counts (see :mod:`matcher.inputs.relationships`).
     supervisors : sequence of Supervisor
         Caps on the relationships each supervisor oversees.
     prisons : sequence of Prison
@@ -196,6 +182,11 @@ def match(
         mentor, scored with ``config`` as of ``as_of`` (as
         :func:`~matcher.candidates.find_candidates` gives them, or
         :mod:`matcher.tuning`'s rescoring). ``None`` (default) finds them.
+    reasons : bool
+        False skips the per-mentee reasons of the mentees matched in this round: their
+        rows carry an empty reason and an unmatched one the rule ``unexplained``. For
+        callers that read only outcomes, counts and scores (a sweep); every output of the
+        CLI keeps the default.
 
     Returns
     -------
@@ -234,9 +225,9 @@ def match(
 
     prune = config.solver.max_candidates_per_mentee
     if candidates is None:
-        sv = config.solver
-        check = pair_check(sv.memory_limit_gib, len(mentees), len(to_match), len(mentors),
-                           sv.pricing_min_pairs if sv.working_set_per_mentee else None)  # fmt: skip
+        # The round's solver holds every pair (pricing_from None), so the plan counts them.
+        check = pair_check(config.solver.memory_limit_gib, len(mentees), len(to_match),
+                           len(mentors), None)  # fmt: skip
         cands = find_candidates(
             to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None,
             check_pairs=check,
@@ -244,16 +235,15 @@ def match(
     else:
         cands = _given_candidates(candidates, to_match, mentors, config, as_of)
     ma = cands.mentee_arrays
-    # Every pair when the round is small, else a working set proven over every pair.
-    solved = solve_round(
-        cands,
-        mentee_load=ma.support_hours,
-        working_set=config.solver.working_set_per_mentee,
-        pricing_min_pairs=config.solver.pricing_min_pairs,
+    solved = solve(
+        cands.mentee,
+        cands.mentor,
+        cands.score,
         n_mentees=len(to_match),
         n_mentors=len(mentors),
         mentor_capacity=np.maximum(cap - loads.seats, 0),
         priority=ma.priority,
+        load=ma.support_hours[cands.mentee],
         mentor_hours=np.maximum(max_hours - loads.hours, 0.0),
         mentor_group=loads.group,
         group_capacity=np.maximum(loads.sup_cap - loads.sup_used, 0),
@@ -267,7 +257,7 @@ def match(
     )
 
     state = RoundState.of(cands, solved, to_match, mentors, loads)
-    by_id = {r.mentee_id: plan.annotate(r) for r in round_rows(state, explain_top)}
+    by_id = {r.mentee_id: plan.annotate(r) for r in round_rows(state, explain_top, reasons)}
     by_id.update((m.id, existing_row(running[m.id], config)) for m in mentees if m.id in running)
     by_id.update((a.mentee_id, accepted_row(a)) for a in plan.accepted)
     rows = tuple(by_id[m.id] for m in sorted(mentees, key=lambda m: m.id))

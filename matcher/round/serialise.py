@@ -22,7 +22,7 @@ from matcher.errors import InputError, RowError
 from matcher.explain import Outcome
 from matcher.inputs.files import UnreadableFile, read_text
 from matcher.inputs.json_rows import parse_json
-from matcher.relationships import Ending, EndingKind
+from matcher.inputs.relationships import Ending, EndingKind
 from matcher.round.plan import DroppedPair
 from matcher.round.result import (
     CapacityUse,

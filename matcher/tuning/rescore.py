@@ -32,6 +32,7 @@ from matcher.candidates import RULES, Candidates, find_candidates
 from matcher.config import Config
 from matcher.criteria import CRITERIA, SCORE_GRID, Pairs, combine_scores
 from matcher.criteria.base import F32
+from matcher.errors import ParameterError
 from matcher.models import Mentee, Mentor
 
 __all__ = ["PairPool", "config_value", "feasibility_key"]
@@ -106,6 +107,7 @@ class PairPool:
         self._to_match = to_match
         self._as_of = as_of
         self._arrays: dict[tuple[Any, ...], MenteeArrays] = {}
+        self._records: dict[tuple[Any, ...], tuple[Mentee, ...]] = {}
         self._scores: dict[tuple[Any, ...], F32] = {}
 
     @classmethod
@@ -116,17 +118,24 @@ class PairPool:
         configs: Iterable[Config],
         *,
         as_of: date,
+        mentees_of: Sequence[Sequence[Mentee]] | None = None,
     ) -> PairPool:
         """Find the pairs once and score every criterion the configs weight.
 
         Parameters
         ----------
         to_match : sequence of Mentee
-            The mentees the round matches (those without a running relationship).
+            The mentees the round matches (those without a running relationship), as the
+            first config's review leaves them.
         mentors : sequence of Mentor
         configs : iterable of Config
             At least one; all with the same :func:`feasibility_key`.
         as_of : date
+        mentees_of : sequence of sequence of Mentee, optional
+            Per config, its mentees to match, when their priorities differ from
+            ``to_match``'s (a review lifts the mentees whose relationship ended early by
+            the config's ``priority.ended_early``): the same ids and exclusions, in the
+            same order. Default: ``to_match`` for every config.
         """
         configs = tuple(configs)
         first = configs[0]
@@ -137,13 +146,22 @@ class PairPool:
         d = base.distance_at(np.arange(n)) if n else np.zeros(0, dtype=np.float64)
         pool = cls(base.mentee, base.mentor, d, to_match, mo, as_of, feasibility_key(first))
         pool._arrays[_array_key(first)] = base.mentee_arrays
-        pool.prepare(configs)
+        pool._records[_array_key(first)] = to_match
+        pool.prepare(configs, mentees_of)
         return pool
 
-    def prepare(self, configs: Iterable[Config]) -> None:
-        """Score now every criterion the configs weight (so workers only combine and sort)."""
-        for config in configs:
+    def prepare(
+        self, configs: Iterable[Config], mentees_of: Sequence[Sequence[Mentee]] | None = None
+    ) -> None:
+        """Score now every criterion the configs weight (so workers only combine and sort).
+
+        ``mentees_of`` gives each config's mentees to match, as in :meth:`build`.
+        """
+        configs = tuple(configs)
+        for n, config in enumerate(configs):
             self._check(config)
+            if mentees_of is not None:
+                self._set_records(config, tuple(mentees_of[n]))
             me = self._mentee_arrays(config)
             for name, w in config.weight_vector().items():
                 key = _criterion_key(name, config)
@@ -155,17 +173,35 @@ class PairPool:
 
     def _check(self, config: Config) -> None:
         if feasibility_key(config) != self.key:
-            from matcher.errors import ParameterError
-
             raise ParameterError(
                 "The 'config' parameter of PairPool must switch on the same rules with the "
                 "same parameters as the pool's, got a config with other rules instead"
             )
 
+    def _set_records(self, config: Config, mentees: tuple[Mentee, ...]) -> None:
+        """Remember the config's mentees to match (their priorities build its arrays)."""
+        same = [m.id for m in mentees] == [m.id for m in self._to_match] and all(
+            a.exclude_mentors == b.exclude_mentors
+            for a, b in zip(mentees, self._to_match, strict=True)
+        )
+        if not same:
+            raise ParameterError(
+                "The 'mentees_of' parameter of PairPool must give the pool's mentees to "
+                "match with their exclusions, in order, got other mentees instead"
+            )
+        key = _array_key(config)
+        known = self._records.setdefault(key, mentees)
+        if known != mentees:
+            raise ParameterError(
+                "The 'mentees_of' parameter of PairPool must give the same mentees for "
+                "configs with the same priorities, got different ones instead"
+            )
+
     def _mentee_arrays(self, config: Config) -> MenteeArrays:
         key = _array_key(config)
         if key not in self._arrays:
-            self._arrays[key] = MenteeArrays.from_records(self._to_match, config, self._as_of)
+            records = self._records.get(key, self._to_match)
+            self._arrays[key] = MenteeArrays.from_records(records, config, self._as_of)
         return self._arrays[key]
 
     def candidates_for(self, config: Config) -> Candidates:

@@ -61,7 +61,7 @@ class SweepRound:
         return match(
             self.mentees, self.mentors, config, existing=self.existing,
             supervisors=self.supervisors, prisons=self.prisons, as_of=self.as_of,
-            explain_top=0, candidates=self.pool(config).candidates_for(config),
+            explain_top=0, reasons=False, candidates=self.pool(config).candidates_for(config),
         )  # fmt: skip
 
 
@@ -88,8 +88,8 @@ class Sweep:
 
 
 def _to_match(caseload: Caseload, config: Config, as_of: date) -> tuple[Mentee, ...]:
-    """The mentees a round solves: no running relationship, ended pairs excluded (the
-    ``[priority] ended_early`` lift is the group's first config's)."""
+    """The mentees a round solves: no running relationship, ended pairs excluded, and the
+    config's ``[priority] ended_early`` lift for those whose relationship ended early."""
     plan = plan_review(
         caseload.mentees, caseload.mentors, caseload.existing, (), caseload.supervisors,
         config, as_of,
@@ -102,13 +102,18 @@ def prepare(caseload: Caseload, configs: Sequence[Config], as_of: date) -> Sweep
     groups: dict[tuple[Any, ...], list[Config]] = {}
     for c in configs:
         groups.setdefault(feasibility_key(c), []).append(c)
-    pools = tuple(
-        PairPool.build(_to_match(caseload, group[0], as_of), caseload.mentors, group, as_of=as_of)
-        for group in groups.values()
-    )
+    pools = []
+    for group in groups.values():
+        # The pairs are the group's; the priorities (and so the mentee arrays) each config's.
+        mentees_of = [_to_match(caseload, c, as_of) for c in group]
+        pools.append(
+            PairPool.build(
+                mentees_of[0], caseload.mentors, group, as_of=as_of, mentees_of=mentees_of
+            )
+        )
     return SweepRound(
         tuple(caseload.mentees), tuple(caseload.mentors), tuple(caseload.existing),
-        tuple(caseload.supervisors), tuple(caseload.prisons), as_of, pools,
+        tuple(caseload.supervisors), tuple(caseload.prisons), as_of, tuple(pools),
     )  # fmt: skip
 
 

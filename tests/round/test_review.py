@@ -321,5 +321,33 @@ def test_a_sweep_sees_relationships_end() -> None:
     assert [(r.figures.to_match, r.figures.matched) for r in rows] == [(2, 1), (2, 1)]
 
 
+def test_every_ended_mentor_of_a_mentee_is_excluded() -> None:
+    # Two relationships of E1 have ended (the library takes any list of relationships):
+    # neither mentor is proposed again, not only the last one read.
+    ended = [Existing(mentee_id="E1", mentor_id=m, end_date=AS_OF) for m in ("M1", "M2")]
+    mentors = [make_mentor("M1"), make_mentor("M2")]
+    result = match([make_mentee("E1")], mentors, existing=ended, as_of=AS_OF)
+    assert result.row("E1").status == "unmatched"
+    assert "relationship with M1 ended" in result.row("E1").reason
+    assert "relationship with M2 ended" in result.row("E1").reason
+
+
+def test_a_sweep_may_vary_the_ended_early_lift() -> None:
+    # E1's relationship ended early: each config lifts E1 by its own ended_early, so
+    # each config's round has its own priorities on the same pairs (once a crash).
+    mentees = [make_mentee("E1"), make_mentee("E2")]
+    mentors = [make_mentor("M1", capacity=1), make_mentor("M2", capacity=1)]
+    ended = Existing(mentee_id="E1", mentor_id="M1", end_date=AS_OF)
+    caseload = Caseload(tuple(mentees), tuple(mentors), existing=(ended,))
+    grid = grid_from_dict({"vary": {"priority": {"ended_early": [1.0, 2.0]}}})
+    rows = sweep(caseload, grid, as_of=AS_OF, workers=1).rows
+    alone = [
+        match(mentees, mentors, c, existing=[ended], as_of=AS_OF, explain_top=0)
+        for c in grid.configs
+    ]
+    got = [r.figures.total_priority for r in rows]
+    assert got == [a.solver.total_priority for a in alone] == [3.0, 4.0]
+
+
 def test_an_earlier_matches_file_reads_every_row_status() -> None:
     assert set(ROW_STATUSES) == {s.value for s in MatchStatus}

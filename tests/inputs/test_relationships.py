@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from matcher.cli import main
 from matcher.config import config_from_dict
 from matcher.errors import InputError
+from matcher.inputs.relationships import EndingKind, split_relationships
 from matcher.io import load_caseload, write_records
 from matcher.models import Existing
-from matcher.relationships import EndingKind, split_relationships
 from matcher.round import match, result_dict
 from tests.factories import AS_OF, make_mentee, make_mentor
 

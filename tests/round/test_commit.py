@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from matcher.cli import main
-from matcher.commit import commit_round
 from matcher.errors import InputError
 from matcher.io import load_existing
 from matcher.models import Decision, Existing, Proposal
+from matcher.round.commit import commit_round
 from tests.factories import AS_OF
 
 DAY = timedelta(days=1)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from matcher.models import Prison, field_reference
 from tests.factories import make_mentee, make_mentor
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_docs_field_reference_is_current() -> None:

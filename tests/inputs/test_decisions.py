@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from matcher.cli import main
-from matcher.decisions import check_decisions
 from matcher.errors import InputError
+from matcher.inputs.decisions import check_decisions
 from matcher.io import load_caseload, load_decisions, write_records
 from matcher.models import Decision, Existing
 from matcher.round import match

@@ -8,7 +8,7 @@ round's existing file:
   come, and its ``end_reason``, carried as they are);
 - plus every accepted pair, as a new relationship: its weekly ``hours`` and
   ``planned_end`` from ``matches.csv``, ``start_date`` the commit date;
-- minus the relationships that have ended (see :mod:`matcher.relationships`); they are
+- minus the relationships that have ended (see :mod:`matcher.inputs.relationships`); they are
   reported, those past their planned end as to close definitively.
 
 An accepted pair must appear in ``matches.csv`` with the same mentor, as ``accepted`` (a
@@ -26,8 +26,9 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from matcher.decisions import check_decisions
 from matcher.errors import InputError, ParameterError, RowError
+from matcher.inputs.decisions import check_decisions
+from matcher.inputs.relationships import Ending, EndingKind, split_relationships
 from matcher.io import (
     MAX_ERRORS,
     PathLike,
@@ -37,7 +38,6 @@ from matcher.io import (
     write_records,
 )
 from matcher.models import Decision, Existing, Proposal
-from matcher.relationships import Ending, EndingKind, split_relationships
 
 __all__ = ["Commit", "commit_files", "commit_round"]
 
