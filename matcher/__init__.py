@@ -11,7 +11,14 @@ from matcher._version import __version__ as __version__
 from matcher.assignment import SolveMethod, SolveResult, SolveStatus, solve
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
-from matcher.errors import ConfigError, InputError, MatcherError, OutputError, ParameterError
+from matcher.errors import (
+    ConfigError,
+    InputError,
+    MatcherError,
+    MemoryLimitError,
+    OutputError,
+    ParameterError,
+)
 from matcher.io import (
     Caseload,
     load_caseload,
@@ -74,6 +81,7 @@ __all__ = [
     "Existing",
     "InputError",
     "MatcherError",
+    "MemoryLimitError",
     "Mentee",
     "Mentor",
     "ParameterError",

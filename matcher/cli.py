@@ -9,6 +9,7 @@ lines (one per problem, control characters escaped) and no traceback, in one pla
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from matcher.options import (
     supervisors_option,
 )
 from matcher.outputs import OutputTransaction
+from matcher.progress import show_progress, stage
 from matcher.report import explain_mentee, format_shortlist, write_report
 from matcher.round import (
     MatchResult,
@@ -109,6 +111,13 @@ def validate(
     click.echo(f"valid: {counts}")
 
 
+def _progress(quiet: bool) -> None:
+    """Each stage's time on stderr, only for a person at a terminal (never when piped)."""
+    err = sys.stderr
+    if not quiet and hasattr(err, "isatty") and err.isatty():
+        show_progress(err)
+
+
 def _day(as_of: Any) -> date | None:
     return as_of.date() if as_of else None
 
@@ -147,6 +156,7 @@ def _summary_line(result: MatchResult) -> str:
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="matches.csv to write.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="result.json to write.")
 @click.option("--report", type=click.Path(dir_okay=False), help="report.html to write.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (shown on a terminal).")
 def match_command(
     mentees: str,
     mentors: str,
@@ -160,19 +170,22 @@ def match_command(
     out: str,
     json_path: str | None,
     report: str | None,
+    quiet: bool,
 ) -> None:
     """Find the optimal assignment and explain every outcome."""
+    _progress(quiet)
     inputs = (mentees, mentors, existing, supervisors, prisons, config_path, decisions, previous)
     with OutputTransaction([out, json_path, report], inputs=inputs):
         result = match_files(
             mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of),
             decisions=decisions, previous=previous,
         )  # fmt: skip
-        write_matches_csv(out, result)
-        if json_path:
-            write_result_json(json_path, result)
-        if report:
-            write_report(report, result)
+        with stage("writing outputs"):
+            write_matches_csv(out, result)
+            if json_path:
+                write_result_json(json_path, result)
+            if report:
+                write_report(report, result)
     _echo_warnings(result)
     click.echo(_summary_line(result))
     if result.review is not None:

@@ -197,6 +197,13 @@ class SolverConfig(_Section):
         default_factory=dict,
         description="extra CP-SAT parameters, from the allowed set (docs/limits.md)",
     )
+    memory_limit_gib: float = Field(
+        0.0,
+        ge=0,
+        le=1_048_576,
+        description="refuse a round whose estimated peak memory exceeds this many GiB "
+        "(0: the memory available to the process)",
+    )
 
 
 # The CP-SAT parameters a config may pass through, with their type and range. Each is a

@@ -20,6 +20,7 @@ __all__ = [
     "ConfigError",
     "InputError",
     "MatcherError",
+    "MemoryLimitError",
     "OutputError",
     "ParameterError",
     "RowError",
@@ -164,6 +165,13 @@ class ConfigError(MatcherError):
     def lines(self) -> list[str]:
         """One line per problem, control characters escaped."""
         return [escape_control(p) for p in self.problems]
+
+
+class MemoryLimitError(MatcherError):
+    """A round would need more memory than its limit: refused before it is allocated.
+
+    One line gives the estimate, the limit and what to change (:mod:`matcher.memory`).
+    """
 
 
 class OutputError(MatcherError):

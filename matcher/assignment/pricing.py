@@ -179,8 +179,16 @@ score_resolution, cp_sat_parameters
         workers=workers, score_resolution=score_resolution,
         cp_sat_parameters=cp_sat_parameters,
     )  # fmt: skip
-    sm = store_model(store, inp, load_f)
-    pos = _first_working_set(sm, working_set, mentor_working_set)
+    pos = _first_working_set(sm := store_model(store, inp, load_f), working_set,
+                             mentor_working_set)  # fmt: skip
+    return _solve(sm, inp, load_f, t0, pos, cp_sat_pairs)
+
+
+def _solve(
+    sm: StoreModel, inp: SolveInput, load_f: FloatArray, t0: float, pos: IntArray,
+    cp_sat_pairs: int,
+) -> SolveResult:  # fmt: skip
+    """The phases of :func:`solve_store` from the first working set ``pos``."""
     cols = column_generation(sm, pos, sm.relax_cap, np.ones(sm.n, dtype=bool))
     comp = components(sm)
     relaxed = cols.chosen

@@ -76,6 +76,11 @@ class Candidates:
         """Weighted score of each pair, float64 (bit for bit ``score_pairs``)."""
         return steps_to_score(self.score_steps)
 
+    def score_at(self, pairs: npt.NDArray[np.integer]) -> npt.NDArray[np.float64]:
+        """Scores of the pairs at positions ``pairs``: bit for bit ``score[pairs]``, without
+        computing (and caching, 8 bytes a pair) the scores of every pair."""
+        return steps_to_score(self.score_steps[np.asarray(pairs, dtype=np.int64)])
+
     def _pairs(self, rows: npt.NDArray[np.integer]) -> Pairs:
         me, mo = self.mentee_arrays, self.mentor_arrays
         i, j = self.mentee[rows], self.mentor[rows]

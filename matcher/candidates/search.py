@@ -9,9 +9,10 @@ without the GIL); the few pairs it leaves undecided are decided by ``haversine_k
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import queue
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -165,6 +166,7 @@ def find_candidates(
     chunk_size: int = 256,
     workers: int | None = None,
     max_per_mentee: int | None = None,
+    check_pairs: Callable[[int], None] | None = None,
 ) -> Candidates:
     """Find and score every feasible pair.
 
@@ -184,6 +186,10 @@ def find_candidates(
         Keep only each mentee's best ``k`` pairs (score, then mentor id). Every feasible
         pair is still found and scored; this only bounds what is kept. ``None``
         (default) keeps all.
+    check_pairs : callable, optional
+        Called with the pairs the round is expected to have (its grid entries, an upper
+        bound, scaled by the pairs per entry of a sample of chunks) before any array per
+        pair is allocated; it may raise to refuse the round (see :mod:`matcher.memory`).
 
     Returns
     -------
@@ -239,22 +245,81 @@ def find_candidates(
                        i_shift=64 - i_bits, r_bits=r_bits)  # fmt: skip
     r = _Round(me, mo, config, cells, args, order, max_per_mentee, i_bits, r_bits, inv_rank,
                buffers)  # fmt: skip
-    # Results go straight into arrays sized by every grid entry looked at (an upper bound):
-    # pages are committed only when written, so the bound costs address space only.
+    # The grid entries bound the pairs (on generated caseloads about twice over); a
+    # systematic sample of chunks estimates how many there are, and the caller may refuse
+    # the round on it before anything per pair is allocated (matcher.memory).
     entries = grid.ptr[cells + 1] - grid.ptr[cells]
     if max_per_mentee is not None:
         np.minimum(entries, max_per_mentee, out=entries)
     bound = int(entries.sum())
-    mentor = np.empty(bound, dtype=np.int32)
-    steps = np.empty(bound, dtype=np.uint32)
-    mentee = np.empty(bound, dtype=np.int32)
+    expect = _expected_pairs(r, entries, size, bound)
+    if check_pairs is not None:
+        check_pairs(expect)
+    out = _Output(expect)
     spans = _chunks(len(me), size)
     at = 0
     with ThreadPoolExecutor(workers) if workers > 1 and len(me) > size else nullcontext() as pool:
         chunks = pool.map(lambda s: _chunk_pairs(r, *s), spans) if pool else (
             _chunk_pairs(r, *s) for s in spans)  # fmt: skip
         for chunk in chunks:
+            out.reserve(at + len(chunk.keys), bound)
             at = emit(chunk.keys, chunk.counts, chunk.start, r_bits, GRID_BITS, inv_rank,
-                      mentee, mentor, steps, at)  # fmt: skip
+                      out.mentee, out.mentor, out.steps, at)  # fmt: skip
             del chunk
-    return Candidates(mentee[:at], mentor[:at], steps[:at], me, mo, config)
+    out.trim(at)
+    return Candidates(out.mentee, out.mentor, out.steps, me, mo, config)
+
+
+#: Rounds of fewer chunks are not sampled (their bound is small); larger ones sample
+#: about one chunk in 50, at least this many.
+_SAMPLE_CHUNKS = 8
+
+
+def _expected_pairs(r: _Round, entries: npt.NDArray[np.int64], size: int, bound: int) -> int:
+    """The pairs to allocate for: the grid bound scaled by the pairs per entry of a
+    systematic sample of chunks (spread over every mentee index), with a margin."""
+    n = len(entries)
+    n_chunks = -(-n // size)
+    if n_chunks < 2 * _SAMPLE_CHUNKS:
+        return bound
+    picks = max(_SAMPLE_CHUNKS, n_chunks // 50)
+    stride = n_chunks // picks
+    own: queue.SimpleQueue[tuple[npt.NDArray[Any], ...]] = queue.SimpleQueue()
+    own.put(_NO_BUFFERS)
+    sampler = dataclasses.replace(r, buffers=own)  # working buffers of its own, freed after
+    found = looked = 0
+    for c in range(stride // 2, n_chunks, stride):
+        start, stop = c * size, min(n, (c + 1) * size)
+        found += len(_chunk_pairs(sampler, start, stop).keys)
+        looked += int(entries[start:stop].sum())
+    ratio = found / looked if looked else 1.0
+    return min(bound, int(bound * min(1.0, ratio * 1.05)) + 64 * size)
+
+
+class _Output:
+    """The round's pair arrays: allocated for the expected pairs, trimmed in place to the
+    pairs found (``ndarray.resize`` releases the tail without a copy).
+
+    Should the sample have underestimated, the arrays grow by a copy (then, briefly, two
+    copies are held); the memory plan counts the expected size. Nothing is reserved for
+    the grid bound, so nothing relies on the system overcommitting memory.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.mentee = np.empty(size, dtype=np.int32)
+        self.mentor = np.empty(size, dtype=np.int32)
+        self.steps = np.empty(size, dtype=np.uint32)
+
+    def reserve(self, need: int, bound: int) -> None:
+        size = self.mentee.size
+        if need > size:
+            new = min(bound, max(need, size + size // 4))
+            for name in ("mentee", "mentor", "steps"):
+                old = getattr(self, name)
+                grown = np.empty(new, dtype=old.dtype)
+                grown[:size] = old
+                setattr(self, name, grown)
+
+    def trim(self, size: int) -> None:
+        for a in (self.mentee, self.mentor, self.steps):
+            a.resize(size, refcheck=False)  # no view of them exists yet

@@ -178,13 +178,20 @@ def limits_hit(
     Vectorised over all pairs, once per round.
     """
     mo = cands.mentor_arrays
-    j = cands.mentor
-    need = cands.mentee_arrays.support_hours[cands.mentee]
-    g = loads.group[j]
-    full = loads.seats[j] + new_seats[j] >= mo.capacity[j]
-    hours = loads.hours[j] + new_hours[j] + need > mo.max_hours[j] + 1e-9
     sup_full = np.zeros(1, dtype=bool)
     if len(loads.sup_cap):
         sup_full = loads.sup_used + group_new >= loads.sup_cap
-    sup = (g >= 0) & sup_full[np.maximum(g, 0)]
-    return np.select([full, hours, sup], [0, 1, 2], default=3).astype(np.int8)
+    out = np.empty(len(cands.mentor), dtype=np.int8)
+    # In blocks: the temporaries take ~40 bytes a pair (a national round has 10^8 pairs).
+    for lo in range(0, len(out), _BLOCK):
+        j = cands.mentor[lo : lo + _BLOCK]
+        need = cands.mentee_arrays.support_hours[cands.mentee[lo : lo + _BLOCK]]
+        g = loads.group[j]
+        full = loads.seats[j] + new_seats[j] >= mo.capacity[j]
+        hours = loads.hours[j] + new_hours[j] + need > mo.max_hours[j] + 1e-9
+        sup = (g >= 0) & sup_full[np.maximum(g, 0)]
+        out[lo : lo + len(j)] = np.select([full, hours, sup], [0, 1, 2], default=3)
+    return out
+
+
+_BLOCK = 1 << 20

@@ -66,7 +66,7 @@ def top_candidates(state: RoundState, k: int) -> list[tuple[TopCandidate, ...]]:
     total = int(ends[-1]) if len(ends) else 0
     pos = np.repeat(starts[:-1], counts) + np.arange(total) - np.repeat(ends - counts, counts)
     crit = _published(_criteria_block(state, pos))
-    score = _rounded(cands.score[pos])
+    score = _rounded(cands.score_at(pos))
     dist = _rounded(cands.distance_at(pos))
     mentor = cands.mentor[pos].tolist()
     proposed = (state.mentor_of[cands.mentee[pos]] == cands.mentor[pos]).tolist()
@@ -180,7 +180,7 @@ def round_rows(state: RoundState, explain_top: int, reasons: bool = True) -> lis
                 mentee.id,
                 mentor.id,
                 MatchStatus.MATCHED,
-                round(float(cands.score[p]), DECIMALS),
+                round(float(cands.score_at(np.array([p]))[0]), DECIMALS),
                 crit,
                 tuple(g for g in mentee.goals if g in mentor.specialisms),
                 tuple(g for g in mentee.goals if g not in mentor.specialisms),

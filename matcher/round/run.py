@@ -20,6 +20,7 @@ from matcher.config import Config, load_config
 from matcher.errors import ParameterError
 from matcher.explain import Loads, RoundState
 from matcher.io import load_caseload, load_proposals
+from matcher.memory import pair_check
 from matcher.models import (
     DATE_MAX,
     DATE_MIN,
@@ -31,6 +32,7 @@ from matcher.models import (
     Proposal,
     Supervisor,
 )
+from matcher.progress import Stages, stage
 from matcher.round.plan import ReviewPlan, plan_review, running_loads
 from matcher.round.result import KeptRelationship, MatchResult, SolverInfo
 from matcher.round.review import build_review
@@ -223,13 +225,20 @@ def match(
     max_hours = np.array([m.max_hours for m in mentors], dtype=np.float64)
 
     prune = config.solver.max_candidates_per_mentee
+    stages = Stages()  # each stage's time on a terminal (matcher.progress)
+    stages.next("finding candidates")
     if candidates is None:
+        # The round's solver holds every pair (pricing_from None), so the plan counts them.
+        check = pair_check(config.solver.memory_limit_gib, len(mentees), len(to_match),
+                           len(mentors), None)  # fmt: skip
         cands = find_candidates(
-            to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None
-        )
+            to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None,
+            check_pairs=check,
+        )  # fmt: skip
     else:
         cands = _given_candidates(candidates, to_match, mentors, config, as_of)
     ma = cands.mentee_arrays
+    stages.next("solving")
     solved = solve(
         cands.mentee,
         cands.mentor,
@@ -251,6 +260,7 @@ def match(
         cp_sat_parameters=config.solver.cp_sat,
     )
 
+    stages.next("explaining")
     state = RoundState.of(cands, solved, to_match, mentors, loads)
     by_id = {r.mentee_id: plan.annotate(r) for r in round_rows(state, explain_top, reasons)}
     by_id.update((m.id, existing_row(running[m.id], config)) for m in mentees if m.id in running)
@@ -263,6 +273,7 @@ def match(
         for rel in sorted(plan.running, key=lambda r: (r.mentee_id, r.mentor_id))
     )
     reviewed = decisions is not None or previous is not None or bool(plan.endings)
+    stages.end()
     return MatchResult(
         rows, summary, _solver_info(solved, prune > 0), as_of, config, tuple(warnings), kept,
         review=build_review(rows, plan, previous) if reviewed else None,
@@ -293,10 +304,11 @@ def match_files(
     """
     cfg = config if isinstance(config, Config) else load_config(config)
     as_of = as_of or date.today()
-    c = load_caseload(
-        mentees, mentors, existing, supervisors, prisons, decisions=decisions, as_of=as_of,
-        config=cfg,
-    )  # fmt: skip
+    with stage("reading files"):
+        c = load_caseload(
+            mentees, mentors, existing, supervisors, prisons, decisions=decisions,
+            as_of=as_of, config=cfg,
+        )  # fmt: skip
     return match(
         c.mentees,
         c.mentors,

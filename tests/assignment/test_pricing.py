@@ -287,3 +287,11 @@ def test_dual_bound_holds_over_every_pair_after_any_sweep(r: Round, seed: int, s
     assert bound >= best
     if cols.converged:
         assert bound == best
+
+
+@pytest.mark.parametrize(("n", "m"), [(0, 0), (3, 0), (0, 2), (3, 2)])
+def test_round_without_pairs(n: int, m: int) -> None:
+    empty = Store(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.uint32))
+    res = solve_store(empty, n_mentees=n, n_mentors=m, mentor_capacity=np.ones(m, dtype=int))
+    assert res.status == "optimal" and res.objective == res.bound == 0
+    assert (res.mentor_of == -1).all() and res.mentor_of.size == n and res.chosen.size == 0
