@@ -117,13 +117,15 @@ def _scaling_section(doc: dict[str, Any]) -> list[str]:
 
 
 def _orlib_section(doc: dict[str, Any]) -> list[str]:
-    out = ["| method | seconds (all problems) | peak MiB | complete | status | violations | "
-           "ok |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+    out = ["| method | seconds (all problems) | runs | peak MiB | complete | status | "
+           "violations | ok |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in doc["methods"]:
         if r["status"] == "not_run":
-            out.append(f"| {r['method']} | – | – | – | not run: {r.get('reason', '')} | – | – |")
+            out.append(f"| {r['method']} | – | 0 | – | – | not run: {r.get('reason', '')} | – "
+                       "| – |")  # fmt: skip
             continue
-        out.append(f"| {r['method']} | {_f(r['seconds'])} | {_f(r['peak_mib'], '.0f')} | "
+        out.append(f"| {r['method']} | {_f(r['seconds'])} | {r.get('runs', '–')} | "
+                   f"{_f(r['peak_mib'], '.0f')} | "
                    f"{r['matched']}/{r['problems']} | {r['status']} | {r['violations']} | "
                    f"{r['ok']}/{r['problems']} |")  # fmt: skip
     out += ["", "`ok`: gap1-12 and gapa-c proven optimal at the known value; gapd within "
@@ -145,9 +147,19 @@ def _orlib_section(doc: dict[str, Any]) -> list[str]:
     return out
 
 
+def _sitting(doc: dict[str, Any]) -> str:
+    """The engine's commit and the load average of one scenario's sitting (the scenarios
+    are recorded at different times, on a shared machine)."""
+    commit = doc.get("versions", {}).get("matcher_commit") or "unknown"
+    load = doc.get("load_average") or {}
+    when = [f"{k} {load[k][0]:.1f}" for k in ("start", "end") if load.get(k)]
+    return f"matcher commit {commit}; load average (1 min) " + (", ".join(when) or "unknown")
+
+
 def _header(docs: dict[str, dict[str, Any]]) -> list[str]:
-    first = next(iter(docs.values()))
-    m, v = first["machine"], first["versions"]
+    name, first = next(iter(docs.items()))
+    m = first["machine"]
+    v = {k: x for k, x in first["versions"].items() if k != "matcher_commit"}
     dates = sorted({d["date"][:10] for d in docs.values()})
     return [
         "# Benchmark results",
@@ -159,7 +171,9 @@ def _header(docs: dict[str, dict[str, Any]]) -> list[str]:
         "",
         f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['system']}, "
         f"Python {m['python']}",
-        "- versions: " + ", ".join(f"{k} {x}" for k, x in v.items()),
+        f"- versions (from {name}.json): " + ", ".join(f"{k} {x}" for k, x in v.items()),
+        "- matcher commit: per scenario, in its section (scenarios are recorded at different "
+        "times)",
         f"- dates: {', '.join(dates)}",
         "",
     ]
@@ -222,7 +236,7 @@ def render(results: Path) -> str:
             continue
         lines += [f"{doc['description']}. {doc['repeats']} run(s) per method, solver time "
                   f"limit {doc['time_limit']:g} s, memory budget {doc['memory_budget_gib']:g} "
-                  f"GiB per run; {doc['date']}.", ""]  # fmt: skip
+                  f"GiB per run; {doc['date']}; {_sitting(doc)}.", ""]  # fmt: skip
         if name == "scaling":
             lines += _scaling_section(doc)
         elif name == "orlib":

@@ -16,9 +16,7 @@ from benchmarks.scenarios import SCENARIOS
 _GAP1 = "1\n2 3\n5 1 4\n2 6 3\n2 2 2\n2 2 2\n4 4\n"
 
 
-def test_a_long_orlib_run_is_not_repeated(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_long_orlib_run_is_not_repeated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As for the caseloads, a method whose run took longer than LONG_RUN_SECONDS is run
     once, and its row says so (the machine is shared)."""
     (tmp_path / "gap1.txt").write_text(_GAP1)

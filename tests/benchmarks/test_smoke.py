@@ -72,3 +72,24 @@ def test_report_renders_the_results(smoke: tuple[dict, Path]) -> None:
     _, out = smoke
     text = render(out)
     assert "## smoke" in text and "| matcher |" in text and "## Targets" in text
+
+
+def test_report_names_each_scenarios_commit_and_load(smoke: tuple[dict, Path]) -> None:
+    """Scenarios are recorded at different commits on a shared machine: each section says
+    which commit it measured and how busy the machine was, not only the first file's."""
+    doc, out = smoke
+    other = dict(
+        doc,
+        scenario="weekly",
+        versions=dict(doc["versions"], matcher_commit="abc1234"),
+        load_average={"start": [3.5, 2.0, 1.0], "end": [1.0, 1.0, 1.0]},
+    )
+    (out / "weekly.json").write_text(json.dumps(other))
+    try:
+        text = render(out)
+    finally:
+        (out / "weekly.json").unlink()
+    weekly = text.split("## weekly", 1)[1].split("\n## ", 1)[0]
+    assert "matcher commit abc1234; load average (1 min) start 3.5, end 1.0" in weekly
+    smoke_part = text.split("## smoke", 1)[1]
+    assert f"matcher commit {doc['versions']['matcher_commit']}" in smoke_part
