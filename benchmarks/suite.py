@@ -114,10 +114,14 @@ def method_row(method: str, runs: Sequence[RunOutcome], reason: str = "") -> dic
     row["seconds_runs"] = [round(d["seconds"], 4) for d in done]
     for key in ("note", "gap", "objective", "bound", "solver_method", "pairs"):
         if key in done[0]:
-            row[key] = _median([d[key] for d in done]) if key in ("gap",) else done[0][key]
-    if "by_limit" in done[0] or "check" in done[0]:
-        by = [d.get("by_limit") or d["check"]["by_limit"] for d in done]
+            row[key] = _median([d.get(key) for d in done]) if key in ("gap",) else done[0][key]
+    # a run that found no assignment (CP-SAT "unknown" at its time limit) has no figures
+    by = [d.get("by_limit") or d.get("check", {}).get("by_limit") for d in done]
+    by = [b for b in by if b]
+    if by:
         row["violations_by_limit"] = {k: _median([b[k] for b in by]) for k in LIMITS}
+    if len(by) < len(done):
+        row["runs_without_assignment"] = len(done) - len(by)
     if "check" in done[0]:  # matcher: its assignment checked like everyone else's
         row["violations"] = _median([d["check"]["violations"] for d in done])
     if "stages" in done[0]:
