@@ -59,7 +59,7 @@ def columnar_records(
     for name, info in model.model_fields.items():
         import polars as pl
 
-        cells = frame[name] if name in frame.columns else pl.Series(name, [""] * n)
+        cells = frame[name] if name in frame.columns else pl.Series(name, [""] * n, dtype=pl.String)
         given[name] = cells != ""
         if info.is_required() and not bool(given[name].all()):
             raise Declined(f"a required {name} is empty")
