@@ -17,7 +17,15 @@ from matcher.assignment import SolveResult
 from matcher.candidates import Candidates
 from matcher.models import Mentee, Mentor
 
-__all__ = ["LIMITS", "Loads", "Outcome", "RoundState", "best_takers", "limits_hit"]
+__all__ = [
+    "LIMITS",
+    "Loads",
+    "Outcome",
+    "RoundState",
+    "best_takers",
+    "kinds_by_mentee",
+    "limits_hit",
+]
 
 
 class Outcome(StrEnum):
@@ -110,6 +118,21 @@ class RoundState:
         """The config's criterion weights, by name."""
         return self.cands.config.weight_vector()
 
+    @cached_property
+    def _by_mentee(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        return kinds_by_mentee(self.cands.mentee, self.kinds, self.starts.size - 1)
+
+    @property
+    def kind_counts(self) -> npt.NDArray[np.int64]:
+        """Per mentee, how many of its pairs hit each limit (columns in :data:`LIMITS`
+        order)."""
+        return self._by_mentee[0]
+
+    @property
+    def first_room(self) -> npt.NDArray[np.int64]:
+        """Per mentee, its first (best) pair whose mentor had room left, or -1."""
+        return self._by_mentee[1]
+
     @classmethod
     def of(
         cls,
@@ -192,6 +215,37 @@ def limits_hit(
         sup = (g >= 0) & sup_full[np.maximum(g, 0)]
         out[lo : lo + len(j)] = np.select([full, hours, sup], [0, 1, 2], default=3)
     return out
+
+
+def kinds_by_mentee(
+    mentee: npt.NDArray[np.integer], kinds: npt.NDArray[np.int8], n: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Per mentee, the count of its pairs per limit and its first pair with room left.
+
+    ``mentee`` is sorted (pairs grouped by mentee, best first). Returns ``counts`` of
+    shape (n, len(LIMITS)) and ``first_room`` (a pair position, or -1). Vectorised in
+    blocks, so that explaining every unmatched mentee never loops over its pairs.
+    """
+    counts = np.zeros((n, len(LIMITS)), dtype=np.int64)
+    first_room = np.full(n, -1, dtype=np.int64)
+    room = LIMITS.index(Outcome.ROOM)
+    for lo in range(0, len(kinds), _BLOCK):
+        m = mentee[lo : lo + _BLOCK]
+        k = kinds[lo : lo + _BLOCK]
+        base = int(m[0])  # sorted: this block's mentees are base .. m[-1]
+        rows = int(m[-1]) - base + 1
+        tally = np.bincount((m.astype(np.int64) - base) * len(LIMITS) + k,
+                            minlength=rows * len(LIMITS))  # fmt: skip
+        counts[base : base + rows] += tally.reshape(rows, len(LIMITS))
+        at = np.flatnonzero(k == room)
+        if at.size:
+            who = m[at]
+            head = np.ones(at.size, dtype=bool)
+            head[1:] = who[1:] != who[:-1]  # the first of each mentee in this block
+            at, who = at[head], who[head]
+            new = first_room[who] < 0  # an earlier block's pair comes first
+            first_room[who[new]] = at[new] + lo
+    return counts, first_room
 
 
 _BLOCK = 1 << 20

@@ -179,18 +179,19 @@ def explain_unmatched(state: RoundState, i: int) -> tuple[str, str]:
             cascade.emptied_by or NO_CANDIDATES,
             cascade.reason or "no mentor passes the hard rules",
         )
-    kinds = [LIMITS[k] for k in state.kinds[lo:hi].tolist()]
-    if Outcome.ROOM in kinds:
-        p = lo + kinds.index(Outcome.ROOM)
-        j = state.mentors[int(cands.mentor[p])].id
+    # Per-mentee tallies computed once for the round: never a loop over the pairs here.
+    room = int(state.first_room[i])
+    if room >= 0:
+        j = state.mentors[int(cands.mentor[room])].id
         why = (
             f"priority {cands.mentee_arrays.priority[i]:g}"
             if state.proven
             else f"the solver stopped before proving optimality (gap {state.gap:.2%})"
         )
         return NOT_CHOSEN.name, f"not matched although candidate {j} has room ({why})"
-    n = len(kinds)
-    counts = {k: kinds.count(k) for k in _LIMIT_WORDS if k in kinds}
+    n = hi - lo
+    tally = state.kind_counts[i].tolist()
+    counts = {k: tally[LIMITS.index(k)] for k in _LIMIT_WORDS if tally[LIMITS.index(k)]}
     noun = "candidate" if n == 1 else "candidates"
     if len(counts) == 1:
         kind = next(iter(counts))
@@ -198,7 +199,7 @@ def explain_unmatched(state: RoundState, i: int) -> tuple[str, str]:
     else:
         parts = ", ".join(f"{c} {_LIMIT_WORDS[k]}" for k, c in counts.items())
         head, rule = f"{_all(n)} {noun} taken ({parts})", COMPETITION.name
-    return rule, f"{head}; {_best_tail(state, i, lo, kinds[0])}"
+    return rule, f"{head}; {_best_tail(state, i, lo, LIMITS[int(state.kinds[lo])])}"
 
 
 def _best_tail(state: RoundState, i: int, best_p: int, best_kind: Outcome) -> str:
