@@ -133,6 +133,20 @@ def _build(
     model: type[R], parsed: dict[str, pl.Series], given: dict[str, pl.Series], n: int
 ) -> tuple[R, ...]:
     """The records, as ``model_validate`` builds them, without validating again."""
+    enabled = gc.isenabled()
+    # Millions of new acyclic objects (cells, tuples, dicts, records): a collection
+    # while making them finds nothing and walks them all, again and again.
+    gc.disable()
+    try:
+        return _make(model, parsed, given, n)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _make(
+    model: type[R], parsed: dict[str, pl.Series], given: dict[str, pl.Series], n: int
+) -> tuple[R, ...]:
     spec = COLUMNS[model.__name__]
     names = list(model.model_fields)
     columns: list[list[Any]] = []
@@ -150,19 +164,13 @@ def _build(
     new, set_ = object.__new__, object.__setattr__
     out: list[R] = []
     append = out.append
-    enabled = gc.isenabled()
-    gc.disable()  # only new acyclic objects: collecting while building is wasted time
-    try:
-        for row, fields_set in zip(zip(*columns), fields_sets):  # noqa: B905 (equal lengths)
-            rec = new(model)
-            set_(rec, "__dict__", dict(zip(names, row)))  # noqa: B905
-            set_(rec, "__pydantic_fields_set__", set(fields_set))
-            set_(rec, "__pydantic_extra__", None)
-            set_(rec, "__pydantic_private__", None)
-            append(rec)
-    finally:
-        if enabled:
-            gc.enable()
+    for row, fields_set in zip(zip(*columns), fields_sets):  # noqa: B905 (equal lengths)
+        rec = new(model)
+        set_(rec, "__dict__", dict(zip(names, row)))  # noqa: B905
+        set_(rec, "__pydantic_fields_set__", set(fields_set))
+        set_(rec, "__pydantic_extra__", None)
+        set_(rec, "__pydantic_private__", None)
+        append(rec)
     return tuple(out)
 
 

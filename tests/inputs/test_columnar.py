@@ -82,7 +82,7 @@ def test_generated_files_take_the_columnar_path_and_give_the_same_records(
 
 @_SETTINGS
 @given(
-    kind=st.sampled_from(("mentees", "mentors", "existing")),
+    kind=st.sampled_from(("mentees", "mentors", "existing", "prisons", "supervisors")),
     seed=st.integers(0, 10_000),
     row=st.integers(0, 9),
     column=st.integers(0, 30),
