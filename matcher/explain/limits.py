@@ -25,6 +25,7 @@ __all__ = [
     "best_takers",
     "kinds_by_mentee",
     "limits_hit",
+    "phrase_tables",
 ]
 
 
@@ -121,6 +122,12 @@ class RoundState:
     @cached_property
     def _by_mentee(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         return kinds_by_mentee(self.cands.mentee, self.kinds, self.starts.size - 1)
+
+    @cached_property
+    def limit_phrase_tables(self) -> tuple[list[str], ...]:
+        """Per limit, each mentor's phrase for a pair it did not take
+        (:func:`phrase_tables`)."""
+        return phrase_tables(self)
 
     @property
     def kind_counts(self) -> npt.NDArray[np.int64]:
@@ -246,6 +253,40 @@ def kinds_by_mentee(
             new = first_room[who] < 0  # an earlier block's pair comes first
             first_room[who[new]] = at[new] + lo
     return counts, first_room
+
+
+_FULL_EXISTING = "is full with existing relationships"
+_FULL_ACCEPTED = "is full with existing relationships and pairs accepted in review"
+_NO_MENTEES = "takes no mentees (capacity 0)"
+_NO_HOURS = "has too few weekly hours left"
+# Room left: an optimal round still placed the mentee elsewhere.
+_ROOM = "had room, but the optimal round placed this mentee elsewhere (load spreading or a tie)"
+
+
+def phrase_tables(state: RoundState) -> tuple[list[str], ...]:
+    """Per limit (in :data:`LIMITS` order), each mentor's phrase for a pair it did not take."""
+    taker = state.taker.tolist()
+    mentee_priority = state.cands.mentee_arrays.priority
+    # A mentor's taker is -1 when it took no one (and a round may have no one to match).
+    priority = (mentee_priority[np.maximum(state.taker, 0)] if mentee_priority.size
+                else np.zeros(state.taker.size)).tolist()  # fmt: skip
+    accepted = state.loads.accepted
+    capacity: list[str] = []
+    supervisor: list[str] = []
+    for j, m in enumerate(state.mentors):
+        k = taker[j]
+        if k >= 0:
+            capacity.append(f"went to {state.mentees[k].id} (priority {priority[j]:g})")
+        elif m.capacity == 0:
+            capacity.append(_NO_MENTEES)
+        else:
+            full = accepted is not None and bool(accepted[j])
+            capacity.append(_FULL_ACCEPTED if full else _FULL_EXISTING)
+        supervisor.append(f"is at their supervisor's cap ({m.supervisor})")
+    n = len(state.mentors)
+    by_kind = {Outcome.CAPACITY: capacity, Outcome.HOURS: [_NO_HOURS] * n,
+               Outcome.SUPERVISOR: supervisor, Outcome.ROOM: [_ROOM] * n}  # fmt: skip
+    return tuple(by_kind[k] for k in LIMITS)
 
 
 _BLOCK = 1 << 20

@@ -97,42 +97,20 @@ def strongest_criteria(
     return ranked[:top]
 
 
-_FULL_EXISTING = "is full with existing relationships"
-_FULL_ACCEPTED = "is full with existing relationships and pairs accepted in review"
-_NO_MENTEES = "takes no mentees (capacity 0)"
-_NO_HOURS = "has too few weekly hours left"
-# Room left: an optimal round still placed the mentee elsewhere.
-_ROOM = "had room, but the optimal round placed this mentee elsewhere (load spreading or a tie)"
-
-
 def limit_phrases(state: RoundState, pairs: npt.NDArray[np.integer]) -> list[str]:
     """Why each pair's mentor did not take the pair's mentee, from the limit it hit.
 
-    Vectorised gathers, then one short string per pair asked for.
+    A phrase depends only on the mentor and the limit, so one table per limit is built
+    per mentor (once per round), and each pair asked for is a lookup.
     """
     rows = np.asarray(pairs, dtype=np.int64).reshape(-1)
-    j = state.cands.mentor[rows]
-    taker = state.taker[j]
-    priority = state.cands.mentee_arrays.priority[np.maximum(taker, 0)]
-    accepted = state.loads.accepted
-    out = []
-    for code, jj, k, pk in zip(
-        state.kinds[rows].tolist(), j.tolist(), taker.tolist(), priority.tolist(), strict=True
-    ):
-        kind = LIMITS[code]
-        if kind is Outcome.CAPACITY:
-            if k >= 0:
-                out.append(f"went to {state.mentees[k].id} (priority {pk:g})")
-            else:
-                full = _FULL_ACCEPTED if accepted is not None and accepted[jj] else _FULL_EXISTING
-                out.append(_NO_MENTEES if state.mentors[jj].capacity == 0 else full)
-        elif kind is Outcome.HOURS:
-            out.append(_NO_HOURS)
-        elif kind is Outcome.SUPERVISOR:
-            out.append(f"is at their supervisor's cap ({state.mentors[jj].supervisor})")
-        else:
-            out.append(_ROOM)
-    return out
+    tables = state.limit_phrase_tables
+    return [
+        tables[code][j]
+        for code, j in zip(
+            state.kinds[rows].tolist(), state.cands.mentor[rows].tolist(), strict=True
+        )  # fmt: skip
+    ]
 
 
 def limit_phrase(state: RoundState, p: int) -> str:
