@@ -15,11 +15,11 @@ write it never falls back.
 from __future__ import annotations
 
 import codecs
-import gc
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from matcher._gc import paused_gc
 from matcher.inputs.columns import COLUMNS, row_checks, tuples
 from matcher.models import Record
 
@@ -133,15 +133,10 @@ def _build(
     model: type[R], parsed: dict[str, pl.Series], given: dict[str, pl.Series], n: int
 ) -> tuple[R, ...]:
     """The records, as ``model_validate`` builds them, without validating again."""
-    enabled = gc.isenabled()
     # Millions of new acyclic objects (cells, tuples, dicts, records): a collection
     # while making them finds nothing and walks them all, again and again.
-    gc.disable()
-    try:
+    with paused_gc():
         return _make(model, parsed, given, n)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _make(
