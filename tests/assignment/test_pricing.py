@@ -356,3 +356,37 @@ def test_hour_price_search_reaches_the_optimal_coverage(seed: int) -> None:
     assert feasible(r, res)
     assert res.objective <= exact.objective <= res.bound
     assert res.total_priority == exact.total_priority
+
+
+@pytest.mark.parametrize("seed", [0, 2, 3])
+def test_hour_price_search_alone_fits_hours_at_full_coverage(seed: int) -> None:
+    """The price search by itself (no neighbourhood search after it) ends with an
+    hours-feasible assignment of the optimal coverage, its bound valid."""
+    import time
+
+    from matcher.assignment.columns import column_generation, components
+    from matcher.assignment.hours import improve_hours
+    from matcher.assignment.kernels import best_k
+    from matcher.assignment.store import working_model
+
+    r = hours_round(seed)
+    exact = r.all_pairs()
+    s = r.store
+    args = {k: v for k, v in r.kw.items() if k not in ("n_mentees", "n_mentors")}
+    args = {"time_limit": 60.0, "workers": 1, "score_resolution": 10_000,
+            "cp_sat_parameters": None, "spread_load": 0.0, "seat_offset": None,
+            "objective": "coverage_first", **args}  # fmt: skip
+    n, m = r.kw["n_mentees"], r.kw["n_mentors"]
+    inp, load = validate_store(s, n_mentees=n, n_mentors=m, mentee_load=r.load, **args)
+    sm = store_model(s, inp, load)
+    pos = best_k(sm.indptr, sm.mentor, sm.steps, sm.load, sm.hours, sm.mentor_ok, 1)
+    cols = column_generation(sm, pos, sm.relax_cap, np.ones(n, dtype=bool))
+    comp = components(sm)
+    big = np.ones(comp.count, dtype=bool)
+    out = improve_hours(sm, cols, comp, big, time.perf_counter() + 60.0, 0.0, 1, {})
+    md = working_model(sm, np.sort(out.chosen))
+    one = np.ones(md.mentee.size, dtype=bool)
+    assert (np.bincount(md.mentor, md.load, minlength=m) <= sm.hours).all()
+    assert out.steps > 0
+    assert int(md.p[md.mentee].sum()) == round(exact.total_priority * sm.priority_resolution)
+    assert comp.values(md, one).sum() <= exact.objective <= out.bound.sum()
