@@ -7,9 +7,10 @@ kills it above the memory budget (default 8 GiB), or past its time budget.
 
 matcher runs as a user runs it, through its library API: ``matcher.load_caseload``, then
 ``matcher.match``, then the writers. Its stages are timed inside the real ``match``: the
-names ``find_candidates`` and ``solve`` that :mod:`matcher.round.run` calls are wrapped for
-the duration of the run, each wrapper recording when the call started and ended (and, after
-``solve`` returns, checking the assignment against every limit, time not counted). So the
+names ``find_candidates`` and ``solve_round`` (the round's solver: every pair, or a working
+set proven by pricing) that :mod:`matcher.round.run` calls are wrapped for the duration of
+the run, each wrapper recording when the call started and ended (and, after the solver
+returns, checking the assignment against every limit, time not counted). So the
 stages are: ``load`` (read and validate), ``candidates``, ``solve``, ``explain`` (from
 ``solve``'s return to ``match``'s: reasons, rows, summary), ``write`` (matches.csv and
 result.json) and ``other`` (the rest of ``match``: running relationships' loads). They add up
@@ -47,6 +48,8 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("load", "candidates", "solve", "explain", "write", "other")
+#: The solver :mod:`matcher.round.run` calls (its spans are the ``solve`` stage).
+SOLVER = "solve_round"
 
 
 def peak_mib() -> float:
@@ -133,8 +136,9 @@ class _Calls:
 
 @contextmanager
 def _wrapped(module: Any, calls: _Calls, inspect: Callable[..., None]) -> Iterator[None]:
-    """Wrap ``module.find_candidates`` and ``module.solve`` for the duration."""
-    saved = {name: getattr(module, name) for name in ("find_candidates", "solve")}
+    """Wrap ``module.find_candidates`` and ``module.solve_round`` for the duration; the
+    solver's spans are recorded as ``solve``."""
+    saved = {name: getattr(module, name) for name in ("find_candidates", SOLVER)}
 
     def wrap(name: str) -> Callable[..., Any]:
         real = saved[name]
@@ -143,8 +147,8 @@ def _wrapped(module: Any, calls: _Calls, inspect: Callable[..., None]) -> Iterat
             start = time.perf_counter()
             out = real(*args, **kwargs)
             end = time.perf_counter()
-            calls.spans.setdefault(name, []).append((start, end))
-            if name == "solve":
+            calls.spans.setdefault("solve" if name == SOLVER else name, []).append((start, end))
+            if name == SOLVER:
                 inspect(args, kwargs, out)
                 calls.resume = time.perf_counter()
                 calls.untimed += calls.resume - end
@@ -162,16 +166,21 @@ def _wrapped(module: Any, calls: _Calls, inspect: Callable[..., None]) -> Iterat
 
 
 def _instance_of(args: tuple[Any, ...], kw: dict[str, Any]) -> Instance:
-    """The :class:`Instance` of one ``solve`` call, as ``matcher.round.run`` makes it."""
+    """The :class:`Instance` of one ``solve_round`` call, as ``matcher.round.run`` makes it:
+    every pair of its store (``chosen`` are positions in it either way)."""
+    from matcher.criteria import SCORE_GRID
+
     n, m = int(kw["n_mentees"]), int(kw["n_mentors"])
     f64 = np.float64
     hours = kw.get("mentor_hours")
     group = kw.get("mentor_group")
+    store = args[0] if args else kw["store"]
+    mentee = np.asarray(store.mentee, dtype=np.int64)
     return Instance(
-        mentee=np.asarray(args[0], dtype=np.int64),
-        mentor=np.asarray(args[1], dtype=np.int64),
-        score=np.asarray(args[2], dtype=f64),
-        load=np.asarray(kw.get("load", np.zeros(len(args[0]))), dtype=f64),
+        mentee=mentee,
+        mentor=np.asarray(store.mentor, dtype=np.int64),
+        score=np.subtract(SCORE_GRID, store.score_steps, dtype=f64) / SCORE_GRID,
+        load=np.asarray(kw["mentee_load"], dtype=f64)[mentee],
         priority=np.asarray(kw.get("priority", np.ones(n)), dtype=f64),
         capacity=np.asarray(kw["mentor_capacity"], dtype=np.int64),
         hours=np.full(m, np.inf) if hours is None else np.asarray(hours, dtype=f64),

@@ -204,6 +204,20 @@ class SolverConfig(_Section):
         description="refuse a round whose estimated peak memory exceeds this many GiB "
         "(0: the memory available to the process)",
     )
+    working_set_per_mentee: int = Field(
+        4,
+        ge=0,
+        le=1000,
+        description="pricing: each mentee's best k pairs start the solver's working set "
+        "(the answer is the same; 0 puts every pair in the solver)",
+    )
+    pricing_min_pairs: int = Field(
+        1_000_000,
+        ge=0,
+        le=2**40,
+        description="rounds with at least this many feasible pairs are solved on a "
+        "working set and proven over every pair by pricing",
+    )
 
 
 # The CP-SAT parameters a config may pass through, with their type and range. Each is a

@@ -232,6 +232,10 @@ class SolverInfo:
     #: Opt-in pruning: "optimal" then means optimal over each mentee's best k pairs.
     pruned: bool
     seconds: float
+    #: Sweeps that priced every pair left out of the solver's working set (0: every pair
+    #: was in the solver) and the pairs the solver held at the end.
+    pricing_rounds: int = 0
+    columns: int = 0
 
 
 @dataclass(frozen=True)

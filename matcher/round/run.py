@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from matcher.assignment import SolveResult, solve
+from matcher._gc import paused_gc
+from matcher.assignment import SolveResult, solve_round
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
 from matcher.errors import ParameterError
@@ -94,6 +95,8 @@ def _solver_info(result: SolveResult, pruned: bool) -> SolverInfo:
         score_resolution=int(result.score_resolution),
         pruned=bool(result.pruned) or pruned,
         seconds=round(float(result.seconds), 3),
+        pricing_rounds=int(result.pricing_rounds),
+        columns=int(result.columns),
     )
 
 
@@ -224,13 +227,16 @@ def match(
     cap = np.array([m.capacity for m in mentors], dtype=np.int64)
     max_hours = np.array([m.max_hours for m in mentors], dtype=np.float64)
 
-    prune = config.solver.max_candidates_per_mentee
+    solver = config.solver
+    prune = solver.max_candidates_per_mentee
     stages = Stages()  # each stage's time on a terminal (matcher.progress)
     stages.next("finding candidates")
     if candidates is None:
-        # The round's solver holds every pair (pricing_from None), so the plan counts them.
-        check = pair_check(config.solver.memory_limit_gib, len(mentees), len(to_match),
-                           len(mentors), None)  # fmt: skip
+        # Rounds of at least pricing_min_pairs pairs are solved on a working set (pricing);
+        # smaller ones, or working_set_per_mentee = 0, hold every pair in the solver.
+        pricing_from = solver.pricing_min_pairs if solver.working_set_per_mentee else None
+        check = pair_check(solver.memory_limit_gib, len(mentees), len(to_match), len(mentors),
+                           pricing_from)  # fmt: skip
         cands = find_candidates(
             to_match, mentors, config, as_of=as_of, max_per_mentee=prune or None,
             check_pairs=check,
@@ -239,15 +245,16 @@ def match(
         cands = _given_candidates(candidates, to_match, mentors, config, as_of)
     ma = cands.mentee_arrays
     stages.next("solving")
-    solved = solve(
-        cands.mentee,
-        cands.mentor,
-        cands.score,
+    # Every pair when the round is small, else a working set proven over every pair.
+    solved = solve_round(
+        cands,
+        mentee_load=ma.support_hours,
+        working_set=config.solver.working_set_per_mentee,
+        pricing_min_pairs=config.solver.pricing_min_pairs,
         n_mentees=len(to_match),
         n_mentors=len(mentors),
         mentor_capacity=np.maximum(cap - loads.seats, 0),
         priority=ma.priority,
-        load=ma.support_hours[cands.mentee],
         mentor_hours=np.maximum(max_hours - loads.hours, 0.0),
         mentor_group=loads.group,
         group_capacity=np.maximum(loads.sup_cap - loads.sup_used, 0),
@@ -262,7 +269,9 @@ def match(
 
     stages.next("explaining")
     state = RoundState.of(cands, solved, to_match, mentors, loads)
-    by_id = {r.mentee_id: plan.annotate(r) for r in round_rows(state, explain_top, reasons)}
+    with paused_gc():  # a row and its top candidates per mentee (see matcher._gc)
+        rows_made = round_rows(state, explain_top, reasons)
+    by_id = {r.mentee_id: plan.annotate(r) for r in rows_made}
     by_id.update((m.id, existing_row(running[m.id], config)) for m in mentees if m.id in running)
     by_id.update((a.mentee_id, accepted_row(a)) for a in plan.accepted)
     rows = tuple(by_id[m.id] for m in sorted(mentees, key=lambda m: m.id))
