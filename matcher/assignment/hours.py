@@ -19,7 +19,7 @@ that fits every mentor's hours. So each mentor still over its hours has its pric
 *doubled*, starting at :data:`BASE_PRICE` score units per hour -- small enough that first
 only the tie-breaking among coverage-equal flows changes (mentees with smaller loads move
 to tight mentors) -- and prices never fall, until no mentor is over: the flow then fits
-every mentor's hours and is a proven-good assignment itself. (Polyak steps toward a primal
+every mentor's hours and is itself an hours-feasible assignment. (Polyak steps toward a primal
 2 % short of the bound, measured before, overshot in priority units and left 0.25 %.)
 """
 
@@ -104,7 +104,8 @@ def improve_hours(
     min_load = np.full(sm.m, NO_LIMIT, dtype=np.int64)
     np.minimum.at(min_load, md.mentor[region], md.load[region])
     lam_cap = np.where(priced, (max_gain + 1) / np.maximum(min_load, 1), 0.0)
-    base = BASE_PRICE * sm.score_resolution / sm.load_resolution  # objective units per load unit
+    # Objective units per load unit; at least one step of the exact price grid.
+    base = max(BASE_PRICE * sm.score_resolution / sm.load_resolution, 1.0 / den)
     lam = np.zeros(sm.m, dtype=np.float64)
     steps, t_step = 0, 0.0
     x = cols.duals.chosen
