@@ -16,7 +16,7 @@ ignores hours already has the coverage of the hours-constrained LP (50k x 10k: 1
 units apart out of 355,345, so ``L`` cannot drop much). What is missing is an
 hours-feasible assignment with that coverage: among the many coverage-optimal flows, one
 that fits every mentor's hours. So each mentor still over its hours has its price
-*doubled*, starting at :data:`BASE_PRICE` score units per hour -- small enough that first
+*doubled*, starting at :data:`BASE_PRICE` x the score resolution per hour -- small enough that first
 only the tie-breaking among coverage-equal flows changes (mentees with smaller loads move
 to tight mentors) -- and prices never fall, until no mentor is over: the flow then fits
 every mentor's hours and is itself an hours-feasible assignment. (Polyak steps toward a primal
