@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -20,10 +21,10 @@ from matcher.models import Mentee, Mentor
 __all__ = [
     "LIMITS",
     "Loads",
+    "PairLimits",
     "Outcome",
     "RoundState",
     "best_takers",
-    "kinds_by_mentee",
     "limits_hit",
     "phrase_tables",
 ]
@@ -113,6 +114,8 @@ class RoundState:
     taker: npt.NDArray[np.int64]
     starts: npt.NDArray[np.int64]
     kinds: npt.NDArray[np.int8]
+    kind_counts: npt.NDArray[np.int64]
+    first_room: npt.NDArray[np.int64]
 
     @cached_property
     def weights(self) -> dict[str, float]:
@@ -120,25 +123,10 @@ class RoundState:
         return self.cands.config.weight_vector()
 
     @cached_property
-    def _by_mentee(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        return kinds_by_mentee(self.cands.mentee, self.kinds, self.starts.size - 1)
-
-    @cached_property
     def limit_phrase_tables(self) -> tuple[list[str], ...]:
         """Per limit, each mentor's phrase for a pair it did not take
         (:func:`phrase_tables`)."""
         return phrase_tables(self)
-
-    @property
-    def kind_counts(self) -> npt.NDArray[np.int64]:
-        """Per mentee, how many of its pairs hit each limit (columns in :data:`LIMITS`
-        order)."""
-        return self._by_mentee[0]
-
-    @property
-    def first_room(self) -> npt.NDArray[np.int64]:
-        """Per mentee, its first (best) pair whose mentor had room left, or -1."""
-        return self._by_mentee[1]
 
     @classmethod
     def of(
@@ -161,7 +149,7 @@ class RoundState:
         priority = cands.mentee_arrays.priority
         taker = best_takers(solved.mentor_of, priority, n_mentors)
         starts = np.searchsorted(cands.mentee, np.arange(priority.size + 1)).astype(np.int64)
-        kinds = limits_hit(cands, loads, seats, new_hours, group_new)
+        hit = limits_hit(cands, loads, seats, new_hours, group_new)
         return cls(
             cands,
             mentees,
@@ -176,7 +164,9 @@ class RoundState:
             group_new,
             taker,
             starts,
-            kinds,
+            hit.kinds,
+            hit.counts,
+            hit.first_room,
         )
 
 
@@ -195,64 +185,48 @@ def best_takers(
     return taker
 
 
+class PairLimits(NamedTuple):
+    """What :func:`limits_hit` finds."""
+
+    #: Per pair, the code (index of :data:`LIMITS`) of the first limit its mentor hits.
+    kinds: npt.NDArray[np.int8]
+    #: Per mentee, how many of its pairs hit each limit (columns in :data:`LIMITS` order).
+    counts: npt.NDArray[np.int64]
+    #: Per mentee, its first (best) pair whose mentor had room left, or -1.
+    first_room: npt.NDArray[np.int64]
+
+
 def limits_hit(
     cands: Candidates,
     loads: Loads,
     new_seats: npt.NDArray[np.int64],
     new_hours: npt.NDArray[np.float64],
     group_new: npt.NDArray[np.int64],
-) -> npt.NDArray[np.int8]:
-    """Per candidate pair, the first limit its mentor hits after the round.
+) -> PairLimits:
+    """Per candidate pair, the first limit its mentor hits after the round, and per mentee
+    the tallies the explanations read (so that explaining a mentee never loops over its
+    pairs).
 
     Codes index :data:`LIMITS`: 0 capacity, 1 weekly hours, 2 supervisor cap, 3 room left.
-    Vectorised over all pairs, once per round.
+    Per-mentor tables with numpy, then one compiled sweep over the pairs
+    (:mod:`matcher.explain.kernel`), once per round.
     """
+    from matcher.explain.kernel import pair_limits
+
     mo = cands.mentor_arrays
     sup_full = np.zeros(1, dtype=bool)
     if len(loads.sup_cap):
         sup_full = loads.sup_used + group_new >= loads.sup_cap
-    out = np.empty(len(cands.mentor), dtype=np.int8)
-    # In blocks: the temporaries take ~40 bytes a pair (a national round has 10^8 pairs).
-    for lo in range(0, len(out), _BLOCK):
-        j = cands.mentor[lo : lo + _BLOCK]
-        need = cands.mentee_arrays.support_hours[cands.mentee[lo : lo + _BLOCK]]
-        g = loads.group[j]
-        full = loads.seats[j] + new_seats[j] >= mo.capacity[j]
-        hours = loads.hours[j] + new_hours[j] + need > mo.max_hours[j] + 1e-9
-        sup = (g >= 0) & sup_full[np.maximum(g, 0)]
-        out[lo : lo + len(j)] = np.select([full, hours, sup], [0, 1, 2], default=3)
-    return out
-
-
-def kinds_by_mentee(
-    mentee: npt.NDArray[np.integer], kinds: npt.NDArray[np.int8], n: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Per mentee, the count of its pairs per limit and its first pair with room left.
-
-    ``mentee`` is sorted (pairs grouped by mentee, best first). Returns ``counts`` of
-    shape (n, len(LIMITS)) and ``first_room`` (a pair position, or -1). Vectorised in
-    blocks, so that explaining every unmatched mentee never loops over its pairs.
-    """
-    counts = np.zeros((n, len(LIMITS)), dtype=np.int64)
-    first_room = np.full(n, -1, dtype=np.int64)
-    room = LIMITS.index(Outcome.ROOM)
-    for lo in range(0, len(kinds), _BLOCK):
-        m = mentee[lo : lo + _BLOCK]
-        k = kinds[lo : lo + _BLOCK]
-        base = int(m[0])  # sorted: this block's mentees are base .. m[-1]
-        rows = int(m[-1]) - base + 1
-        tally = np.bincount((m.astype(np.int64) - base) * len(LIMITS) + k,
-                            minlength=rows * len(LIMITS))  # fmt: skip
-        counts[base : base + rows] += tally.reshape(rows, len(LIMITS))
-        at = np.flatnonzero(k == room)
-        if at.size:
-            who = m[at]
-            head = np.ones(at.size, dtype=bool)
-            head[1:] = who[1:] != who[:-1]  # the first of each mentee in this block
-            at, who = at[head], who[head]
-            new = first_room[who] < 0  # an earlier block's pair comes first
-            first_room[who[new]] = at[new] + lo
-    return counts, first_room
+    g = loads.group
+    full = loads.seats + new_seats >= mo.capacity
+    used = loads.hours + new_hours  # (a + b) + need, as the pairwise sum was evaluated
+    limit = mo.max_hours + 1e-9
+    sup = (g >= 0) & sup_full[np.maximum(g, 0)]
+    need = np.ascontiguousarray(cands.mentee_arrays.support_hours, dtype=np.float64)
+    kinds, counts, first_room = pair_limits(
+        cands.mentee, cands.mentor, need, full, used, limit, sup, need.size
+    )
+    return PairLimits(kinds, counts, first_room)
 
 
 _FULL_EXISTING = "is full with existing relationships"
@@ -287,6 +261,3 @@ def phrase_tables(state: RoundState) -> tuple[list[str], ...]:
     by_kind = {Outcome.CAPACITY: capacity, Outcome.HOURS: [_NO_HOURS] * n,
                Outcome.SUPERVISOR: supervisor, Outcome.ROOM: [_ROOM] * n}  # fmt: skip
     return tuple(by_kind[k] for k in LIMITS)
-
-
-_BLOCK = 1 << 20

@@ -1,4 +1,4 @@
-"""Per-mentee tallies of the limits each pair hit, against a loop over the pairs."""
+"""The compiled sweep of the limits each pair hits, against numpy and a loop over pairs."""
 
 from __future__ import annotations
 
@@ -6,36 +6,47 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.explain import limits
-from matcher.explain.limits import LIMITS, Outcome, kinds_by_mentee
+from matcher.explain.kernel import pair_limits
+from matcher.explain.limits import LIMITS, Outcome
 
 
 @st.composite
-def _round(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, int]:
-    """Pairs grouped by mentee (some mentees with none) and each pair's limit code."""
-    n = draw(st.integers(1, 12))
-    sizes = draw(st.lists(st.integers(0, 7), min_size=n, max_size=n))
-    mentee = np.repeat(np.arange(n, dtype=np.int32), sizes)
-    codes = draw(st.lists(st.integers(0, len(LIMITS) - 1), min_size=mentee.size,
-                          max_size=mentee.size))  # fmt: skip
-    return mentee, np.array(codes, dtype=np.int8), n
+def _round(draw: st.DrawFn) -> dict[str, np.ndarray]:
+    """Pairs grouped by mentee (some mentees with none) and per-mentor tables."""
+    n = draw(st.integers(1, 10))
+    m = draw(st.integers(1, 6))
+    sizes = draw(st.lists(st.integers(0, 6), min_size=n, max_size=n))
+    p = sum(sizes)
+    bools = st.lists(st.booleans(), min_size=m, max_size=m)
+    hours = st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.0])
+    return {
+        "mentee": np.repeat(np.arange(n, dtype=np.int32), sizes),
+        "mentor": np.array(
+            draw(st.lists(st.integers(0, m - 1), min_size=p, max_size=p)), dtype=np.int32
+        ),  # fmt: skip
+        "need": np.array(draw(st.lists(hours, min_size=n, max_size=n))),
+        "full": np.array(draw(bools)),
+        "used": np.array(draw(st.lists(hours, min_size=m, max_size=m))),
+        "limit": np.array(draw(st.lists(hours, min_size=m, max_size=m))) + 1e-9,
+        "sup": np.array(draw(bools)),
+    }
 
 
-@given(_round(), st.sampled_from([1, 2, 3, 1 << 20]))
-def test_tallies_equal_a_loop_over_the_pairs(data: tuple[np.ndarray, np.ndarray, int],
-                                             block: int) -> None:  # fmt: skip
-    """Counts per limit and the first pair with room, whatever the block size (pairs of one
-    mentee may straddle blocks)."""
-    mentee, kinds, n = data
-    saved = limits._BLOCK
-    limits._BLOCK = block
-    try:
-        counts, first = kinds_by_mentee(mentee, kinds, n)
-    finally:
-        limits._BLOCK = saved
+@given(_round())
+def test_the_sweep_equals_numpy_and_a_loop_over_the_pairs(r: dict[str, np.ndarray]) -> None:
+    """Each pair's code is the first limit hit (capacity, hours, supervisor, else room),
+    as the vectorised expression gives it; the tallies and first pair with room are what
+    a loop over each mentee's pairs finds."""
+    n = r["need"].size
+    kinds, counts, first = pair_limits(r["mentee"], r["mentor"], r["need"], r["full"],
+                                       r["used"], r["limit"], r["sup"], n)  # fmt: skip
+    j = r["mentor"]
+    hours = r["used"][j] + r["need"][r["mentee"]] > r["limit"][j]
+    expected = np.select([r["full"][j], hours, r["sup"][j]], [0, 1, 2], default=3)
+    assert kinds.tolist() == expected.tolist()
     room = LIMITS.index(Outcome.ROOM)
     for i in range(n):
-        pos = np.flatnonzero(mentee == i)
+        pos = np.flatnonzero(r["mentee"] == i)
         assert counts[i].tolist() == [int((kinds[pos] == c).sum()) for c in range(len(LIMITS))]
-        with_room = [p for p in pos.tolist() if kinds[p] == room]
+        with_room = [q for q in pos.tolist() if kinds[q] == room]
         assert first[i] == (with_room[0] if with_room else -1)
