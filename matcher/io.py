@@ -21,9 +21,10 @@ from pydantic import ValidationError
 
 from matcher.config import Config, LimitsConfig
 from matcher.errors import InputError, RowError
+from matcher.inputs.columnar import Declined, columnar_records
 from matcher.inputs.csv_rows import csv_rows
 from matcher.inputs.decisions import check_decisions
-from matcher.inputs.files import UnreadableFile, read_text
+from matcher.inputs.files import UnreadableFile, decode_text, read_bytes
 from matcher.inputs.json_rows import json_rows, list_rows
 from matcher.inputs.limits import check_round
 from matcher.inputs.messages import Collector, row_errors, row_id
@@ -113,7 +114,15 @@ def load_records(
         errors.add(RowError(file, None, None, None, f"must be .csv or .json, got '{suffix}'"))
         errors.raise_if_any()
     try:
-        text = read_text(path, limits.max_file_mib * 2**20, "limits.max_file_mib")
+        data = read_bytes(path, limits.max_file_mib * 2**20, "limits.max_file_mib")
+        if suffix == ".csv":
+            # Valid files are checked column by column; anything else (and every problem)
+            # goes row by row through pydantic, which names it.
+            try:
+                return columnar_records(data, model, allow_unknown_columns, limits.max_rows)
+            except Declined as why:
+                log.debug("%s: checked row by row (%s)", file, why)
+        text = decode_text(data)
     except UnreadableFile as exc:
         raise InputError([RowError(file, None, None, None, str(exc), exc.line)]) from None
     parse = csv_rows if suffix == ".csv" else json_rows

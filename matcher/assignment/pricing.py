@@ -209,7 +209,7 @@ def _solve(
     if big.any():
         now = time.perf_counter()
         share = max(inp.time_limit - (now - t0), 0.0) * int(comp.pairs[big].sum()) / bad_pairs
-        out = improve_hours(sm, cols, comp, big, now + 0.25 * share, now + 0.95 * share - 0.5,
+        out = improve_hours(sm, cols, comp, big, now + 0.8 * share, now + 0.95 * share - 0.5,
                             inp.workers, inp.cp_sat_parameters)  # fmt: skip
         bound_big = int(np.minimum(out.bound, ub)[big].sum())
         parts.append(_Part(out.chosen, bound_big))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +18,16 @@ from matcher.assignment import SolveResult
 from matcher.candidates import Candidates
 from matcher.models import Mentee, Mentor
 
-__all__ = ["LIMITS", "Loads", "Outcome", "RoundState", "best_takers", "limits_hit"]
+__all__ = [
+    "LIMITS",
+    "Loads",
+    "PairLimits",
+    "Outcome",
+    "RoundState",
+    "best_takers",
+    "limits_hit",
+    "phrase_tables",
+]
 
 
 class Outcome(StrEnum):
@@ -104,11 +114,19 @@ class RoundState:
     taker: npt.NDArray[np.int64]
     starts: npt.NDArray[np.int64]
     kinds: npt.NDArray[np.int8]
+    kind_counts: npt.NDArray[np.int64]
+    first_room: npt.NDArray[np.int64]
 
     @cached_property
     def weights(self) -> dict[str, float]:
         """The config's criterion weights, by name."""
         return self.cands.config.weight_vector()
+
+    @cached_property
+    def limit_phrase_tables(self) -> tuple[list[str], ...]:
+        """Per limit, each mentor's phrase for a pair it did not take
+        (:func:`phrase_tables`)."""
+        return phrase_tables(self)
 
     @classmethod
     def of(
@@ -131,7 +149,7 @@ class RoundState:
         priority = cands.mentee_arrays.priority
         taker = best_takers(solved.mentor_of, priority, n_mentors)
         starts = np.searchsorted(cands.mentee, np.arange(priority.size + 1)).astype(np.int64)
-        kinds = limits_hit(cands, loads, seats, new_hours, group_new)
+        hit = limits_hit(cands, loads, seats, new_hours, group_new)
         return cls(
             cands,
             mentees,
@@ -146,7 +164,9 @@ class RoundState:
             group_new,
             taker,
             starts,
-            kinds,
+            hit.kinds,
+            hit.counts,
+            hit.first_room,
         )
 
 
@@ -165,33 +185,79 @@ def best_takers(
     return taker
 
 
+class PairLimits(NamedTuple):
+    """What :func:`limits_hit` finds."""
+
+    #: Per pair, the code (index of :data:`LIMITS`) of the first limit its mentor hits.
+    kinds: npt.NDArray[np.int8]
+    #: Per mentee, how many of its pairs hit each limit (columns in :data:`LIMITS` order).
+    counts: npt.NDArray[np.int64]
+    #: Per mentee, its first (best) pair whose mentor had room left, or -1.
+    first_room: npt.NDArray[np.int64]
+
+
 def limits_hit(
     cands: Candidates,
     loads: Loads,
     new_seats: npt.NDArray[np.int64],
     new_hours: npt.NDArray[np.float64],
     group_new: npt.NDArray[np.int64],
-) -> npt.NDArray[np.int8]:
-    """Per candidate pair, the first limit its mentor hits after the round.
+) -> PairLimits:
+    """Per candidate pair, the first limit its mentor hits after the round, and per mentee
+    the tallies the explanations read (so that explaining a mentee never loops over its
+    pairs).
 
     Codes index :data:`LIMITS`: 0 capacity, 1 weekly hours, 2 supervisor cap, 3 room left.
-    Vectorised over all pairs, once per round.
+    Per-mentor tables with numpy, then one compiled sweep over the pairs
+    (:mod:`matcher.explain.kernel`), once per round.
     """
+    from matcher.explain.kernel import pair_limits
+
     mo = cands.mentor_arrays
     sup_full = np.zeros(1, dtype=bool)
     if len(loads.sup_cap):
         sup_full = loads.sup_used + group_new >= loads.sup_cap
-    out = np.empty(len(cands.mentor), dtype=np.int8)
-    # In blocks: the temporaries take ~40 bytes a pair (a national round has 10^8 pairs).
-    for lo in range(0, len(out), _BLOCK):
-        j = cands.mentor[lo : lo + _BLOCK]
-        need = cands.mentee_arrays.support_hours[cands.mentee[lo : lo + _BLOCK]]
-        g = loads.group[j]
-        full = loads.seats[j] + new_seats[j] >= mo.capacity[j]
-        hours = loads.hours[j] + new_hours[j] + need > mo.max_hours[j] + 1e-9
-        sup = (g >= 0) & sup_full[np.maximum(g, 0)]
-        out[lo : lo + len(j)] = np.select([full, hours, sup], [0, 1, 2], default=3)
-    return out
+    g = loads.group
+    full = loads.seats + new_seats >= mo.capacity
+    used = loads.hours + new_hours  # (a + b) + need, as the pairwise sum was evaluated
+    limit = mo.max_hours + 1e-9
+    sup = (g >= 0) & sup_full[np.maximum(g, 0)]
+    need = np.ascontiguousarray(cands.mentee_arrays.support_hours, dtype=np.float64)
+    kinds, counts, first_room = pair_limits(
+        cands.mentee, cands.mentor, need, full, used, limit, sup, need.size
+    )
+    return PairLimits(kinds, counts, first_room)
 
 
-_BLOCK = 1 << 20
+_FULL_EXISTING = "is full with existing relationships"
+_FULL_ACCEPTED = "is full with existing relationships and pairs accepted in review"
+_NO_MENTEES = "takes no mentees (capacity 0)"
+_NO_HOURS = "has too few weekly hours left"
+# Room left: an optimal round still placed the mentee elsewhere.
+_ROOM = "had room, but the optimal round placed this mentee elsewhere (load spreading or a tie)"
+
+
+def phrase_tables(state: RoundState) -> tuple[list[str], ...]:
+    """Per limit (in :data:`LIMITS` order), each mentor's phrase for a pair it did not take."""
+    taker = state.taker.tolist()
+    mentee_priority = state.cands.mentee_arrays.priority
+    # A mentor's taker is -1 when it took no one (and a round may have no one to match).
+    priority = (mentee_priority[np.maximum(state.taker, 0)] if mentee_priority.size
+                else np.zeros(state.taker.size)).tolist()  # fmt: skip
+    accepted = state.loads.accepted
+    capacity: list[str] = []
+    supervisor: list[str] = []
+    for j, m in enumerate(state.mentors):
+        k = taker[j]
+        if k >= 0:
+            capacity.append(f"went to {state.mentees[k].id} (priority {priority[j]:g})")
+        elif m.capacity == 0:
+            capacity.append(_NO_MENTEES)
+        else:
+            full = accepted is not None and bool(accepted[j])
+            capacity.append(_FULL_ACCEPTED if full else _FULL_EXISTING)
+        supervisor.append(f"is at their supervisor's cap ({m.supervisor})")
+    n = len(state.mentors)
+    by_kind = {Outcome.CAPACITY: capacity, Outcome.HOURS: [_NO_HOURS] * n,
+               Outcome.SUPERVISOR: supervisor, Outcome.ROOM: [_ROOM] * n}  # fmt: skip
+    return tuple(by_kind[k] for k in LIMITS)

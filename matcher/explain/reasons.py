@@ -97,42 +97,20 @@ def strongest_criteria(
     return ranked[:top]
 
 
-_FULL_EXISTING = "is full with existing relationships"
-_FULL_ACCEPTED = "is full with existing relationships and pairs accepted in review"
-_NO_MENTEES = "takes no mentees (capacity 0)"
-_NO_HOURS = "has too few weekly hours left"
-# Room left: an optimal round still placed the mentee elsewhere.
-_ROOM = "had room, but the optimal round placed this mentee elsewhere (load spreading or a tie)"
-
-
 def limit_phrases(state: RoundState, pairs: npt.NDArray[np.integer]) -> list[str]:
     """Why each pair's mentor did not take the pair's mentee, from the limit it hit.
 
-    Vectorised gathers, then one short string per pair asked for.
+    A phrase depends only on the mentor and the limit, so one table per limit is built
+    per mentor (once per round), and each pair asked for is a lookup.
     """
     rows = np.asarray(pairs, dtype=np.int64).reshape(-1)
-    j = state.cands.mentor[rows]
-    taker = state.taker[j]
-    priority = state.cands.mentee_arrays.priority[np.maximum(taker, 0)]
-    accepted = state.loads.accepted
-    out = []
-    for code, jj, k, pk in zip(
-        state.kinds[rows].tolist(), j.tolist(), taker.tolist(), priority.tolist(), strict=True
-    ):
-        kind = LIMITS[code]
-        if kind is Outcome.CAPACITY:
-            if k >= 0:
-                out.append(f"went to {state.mentees[k].id} (priority {pk:g})")
-            else:
-                full = _FULL_ACCEPTED if accepted is not None and accepted[jj] else _FULL_EXISTING
-                out.append(_NO_MENTEES if state.mentors[jj].capacity == 0 else full)
-        elif kind is Outcome.HOURS:
-            out.append(_NO_HOURS)
-        elif kind is Outcome.SUPERVISOR:
-            out.append(f"is at their supervisor's cap ({state.mentors[jj].supervisor})")
-        else:
-            out.append(_ROOM)
-    return out
+    tables = state.limit_phrase_tables
+    return [
+        tables[code][j]
+        for code, j in zip(
+            state.kinds[rows].tolist(), state.cands.mentor[rows].tolist(), strict=True
+        )  # fmt: skip
+    ]
 
 
 def limit_phrase(state: RoundState, p: int) -> str:
@@ -179,18 +157,19 @@ def explain_unmatched(state: RoundState, i: int) -> tuple[str, str]:
             cascade.emptied_by or NO_CANDIDATES,
             cascade.reason or "no mentor passes the hard rules",
         )
-    kinds = [LIMITS[k] for k in state.kinds[lo:hi].tolist()]
-    if Outcome.ROOM in kinds:
-        p = lo + kinds.index(Outcome.ROOM)
-        j = state.mentors[int(cands.mentor[p])].id
+    # Per-mentee tallies computed once for the round: never a loop over the pairs here.
+    room = int(state.first_room[i])
+    if room >= 0:
+        j = state.mentors[int(cands.mentor[room])].id
         why = (
             f"priority {cands.mentee_arrays.priority[i]:g}"
             if state.proven
             else f"the solver stopped before proving optimality (gap {state.gap:.2%})"
         )
         return NOT_CHOSEN.name, f"not matched although candidate {j} has room ({why})"
-    n = len(kinds)
-    counts = {k: kinds.count(k) for k in _LIMIT_WORDS if k in kinds}
+    n = hi - lo
+    tally = state.kind_counts[i].tolist()
+    counts = {k: tally[LIMITS.index(k)] for k in _LIMIT_WORDS if tally[LIMITS.index(k)]}
     noun = "candidate" if n == 1 else "candidates"
     if len(counts) == 1:
         kind = next(iter(counts))
@@ -198,7 +177,7 @@ def explain_unmatched(state: RoundState, i: int) -> tuple[str, str]:
     else:
         parts = ", ".join(f"{c} {_LIMIT_WORDS[k]}" for k, c in counts.items())
         head, rule = f"{_all(n)} {noun} taken ({parts})", COMPETITION.name
-    return rule, f"{head}; {_best_tail(state, i, lo, kinds[0])}"
+    return rule, f"{head}; {_best_tail(state, i, lo, LIMITS[int(state.kinds[lo])])}"
 
 
 def _best_tail(state: RoundState, i: int, best_p: int, best_kind: Outcome) -> str:

@@ -13,6 +13,10 @@ messages
     special-category value, with control characters escaped.
 csv_rows, json_rows
     A file's text turned into raw rows (dicts) with their row and line numbers.
+columnar, columns
+    The fast path for valid CSV files: read into columns by polars, each column checked
+    vectorised, records built without validating again; it declines at any doubt and
+    the per-row path above takes over (and names the problems).
 limits
     The checks a whole round must pass so the engine can carry it (int64 headroom,
     distinct languages and prisons): what validates runs through every command.

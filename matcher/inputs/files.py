@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["UnreadableFile", "read_bytes", "read_text"]
+__all__ = ["UnreadableFile", "decode_text", "read_bytes", "read_text"]
 
 
 class UnreadableFile(Exception):
@@ -77,7 +77,17 @@ def read_text(path: Path, max_bytes: int, limit_name: str) -> str:
     UnreadableFile
         As :func:`read_bytes`, or the bytes are not UTF-8 (``line`` is where).
     """
-    data = read_bytes(path, max_bytes, limit_name)
+    return decode_text(read_bytes(path, max_bytes, limit_name))
+
+
+def decode_text(data: bytes) -> str:
+    """A file's bytes decoded as UTF-8 (a BOM allowed).
+
+    Raises
+    ------
+    UnreadableFile
+        The bytes are not UTF-8 (``line`` is where).
+    """
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

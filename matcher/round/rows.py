@@ -68,19 +68,17 @@ def top_candidates(state: RoundState, k: int) -> list[tuple[TopCandidate, ...]]:
     crit = _published(_criteria_block(state, pos))
     score = _rounded(cands.score_at(pos))
     dist = _rounded(cands.distance_at(pos))
-    mentor = cands.mentor[pos].tolist()
+    ids = [m.id for m in state.mentors]
+    mentor = [ids[j] for j in cands.mentor[pos].tolist()]
     proposed = (state.mentor_of[cands.mentee[pos]] == cands.mentor[pos]).tolist()
-    kinds = state.kinds[pos].tolist()
+    outcomes = [LIMITS[k] for k in state.kinds[pos].tolist()]
     phrases = limit_phrases(state, pos)
-    kept = []
-    for q in range(total):
-        if proposed[q]:
-            outcome, reason = Outcome.PROPOSED, "proposed"
-        else:
-            outcome, reason = LIMITS[kinds[q]], phrases[q]
-        kept.append(
-            TopCandidate(state.mentors[mentor[q]].id, score[q], crit[q], dist[q], outcome, reason)
-        )
+    kept = [
+        TopCandidate(mentor[q], score[q], crit[q], dist[q], Outcome.PROPOSED, "proposed")
+        if proposed[q]
+        else TopCandidate(mentor[q], score[q], crit[q], dist[q], outcomes[q], phrases[q])
+        for q in range(total)
+    ]
     bounds = [0, *ends.tolist()]
     return [tuple(kept[bounds[i] : bounds[i + 1]]) for i in range(len(counts))]
 

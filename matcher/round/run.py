@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from matcher._gc import paused_gc
 from matcher.assignment import SolveResult, solve_round
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import Config, load_config
@@ -268,7 +269,9 @@ def match(
 
     stages.next("explaining")
     state = RoundState.of(cands, solved, to_match, mentors, loads)
-    by_id = {r.mentee_id: plan.annotate(r) for r in round_rows(state, explain_top, reasons)}
+    with paused_gc():  # a row and its top candidates per mentee (see matcher._gc)
+        rows_made = round_rows(state, explain_top, reasons)
+    by_id = {r.mentee_id: plan.annotate(r) for r in rows_made}
     by_id.update((m.id, existing_row(running[m.id], config)) for m in mentees if m.id in running)
     by_id.update((a.mentee_id, accepted_row(a)) for a in plan.accepted)
     rows = tuple(by_id[m.id] for m in sorted(mentees, key=lambda m: m.id))

@@ -295,3 +295,98 @@ def test_round_without_pairs(n: int, m: int) -> None:
     res = solve_store(empty, n_mentees=n, n_mentors=m, mentor_capacity=np.ones(m, dtype=int))
     assert res.status == "optimal" and res.objective == res.bound == 0
     assert (res.mentor_of == -1).all() and res.mentor_of.size == n and res.chosen.size == 0
+
+
+@SETTINGS
+@given(rounds(hours=True), st.integers(0, 2**31))
+def test_warm_reprice_reaches_the_fresh_optimum(r: Round, seed: int) -> None:
+    """Re-pricing the working set's flow from its old basis (what the hour-price search
+    does each step) gives the same priced optimum as solving afresh."""
+    from matcher.assignment.columns import HourPrices, column_generation
+    from matcher.assignment.duals import WorkingFlow
+    from matcher.assignment.kernels import best_k
+
+    s = r.store
+    args = {k: v for k, v in r.kw.items() if k not in ("n_mentees", "n_mentors")}
+    args = {"mentor_group": None, "group_capacity": None, "time_limit": 60.0, "workers": 1,
+            "score_resolution": 10_000, "cp_sat_parameters": None, **args}  # fmt: skip
+    n, m = r.kw["n_mentees"], r.kw["n_mentors"]
+    inp, load = validate_store(s, n_mentees=n, n_mentors=m, mentee_load=r.load, **args)
+    sm = store_model(s, inp, load)
+    pos = best_k(sm.indptr, sm.mentor, sm.steps, sm.load, sm.hours, sm.mentor_ok, 2)
+    cols = column_generation(sm, pos, sm.relax_cap, np.ones(n, dtype=bool))
+    md = cols.md
+    lam = np.random.default_rng(seed).integers(0, 3 * max(md.weight, 1), m)
+    price = HourPrices(lam, 2, 2 * max(md.weight, 1), 2**40).of_pairs(md)
+    fresh = WorkingFlow(md, sm.relax_cap, price)
+    cols.flow.reprice(price, warm=True)
+    gain = md.weight * md.p[md.mentee] + md.s - (0 if price is None else price)
+    warm_x, fresh_x = cols.flow.duals().chosen, fresh.duals().chosen
+    assert int(gain[warm_x].sum()) == int(gain[fresh_x].sum())
+
+
+def hours_round(seed: int, n: int = 300, m: int = 40, deg: int = 8) -> Round:
+    """Mentors whose weekly hours bind well before their seats, mentees of mixed loads:
+    the relaxation that ignores hours breaks many mentors' hours."""
+    rng = np.random.default_rng(seed)
+    mentee = np.repeat(np.arange(n, dtype=np.int32), deg)
+    mentor = np.concatenate([rng.choice(m, deg, replace=False) for _ in range(n)])
+    mentor = mentor.astype(np.int32)
+    steps = (rng.integers(0, 100, n * deg) * (SCORE_GRID // 100)).astype(np.uint32)
+    order = np.lexsort((mentor, steps, mentee))
+    store = Store(mentee[order], mentor[order], steps[order])
+    kw: dict[str, Any] = dict(
+        n_mentees=n, n_mentors=m, mentor_capacity=rng.integers(2, 6, m),
+        priority=rng.integers(1, 4, n).astype(float),
+        mentor_hours=rng.integers(2, 9, m).astype(float), mentor_group=rng.integers(-1, 3, m),
+        group_capacity=np.array([9, 8, 7]),
+    )  # fmt: skip
+    return Round(store, rng.integers(1, 5, n) / 2, kw)
+
+
+@pytest.mark.parametrize("seed", [0, 2, 3])
+def test_hour_price_search_reaches_the_optimal_coverage(seed: int) -> None:
+    """Priced hours on the working set (forced: no component to CP-SAT whole) from a
+    one-pair working set: hours-feasible, objective <= CP-SAT's proven optimum <= the
+    bound over every pair, and the coverage (priorities matched) of that optimum."""
+    r = hours_round(seed)
+    exact = r.all_pairs()
+    res = r.priced(working_set=1, mentor_working_set=None, cp_sat_pairs=0, time_limit=5.0)
+    assert exact.status == "optimal"
+    assert feasible(r, res)
+    assert res.objective <= exact.objective <= res.bound
+    assert res.total_priority == exact.total_priority
+
+
+@pytest.mark.parametrize("seed", [0, 2, 3])
+def test_hour_price_search_alone_fits_hours_at_full_coverage(seed: int) -> None:
+    """The price search by itself (no neighbourhood search after it) ends with an
+    hours-feasible assignment of the optimal coverage, its bound valid."""
+    import time
+
+    from matcher.assignment.columns import column_generation, components
+    from matcher.assignment.hours import improve_hours
+    from matcher.assignment.kernels import best_k
+    from matcher.assignment.store import working_model
+
+    r = hours_round(seed)
+    exact = r.all_pairs()
+    s = r.store
+    args = {k: v for k, v in r.kw.items() if k not in ("n_mentees", "n_mentors")}
+    args = {"time_limit": 60.0, "workers": 1, "score_resolution": 10_000,
+            "cp_sat_parameters": None, "spread_load": 0.0, "seat_offset": None,
+            "objective": "coverage_first", **args}  # fmt: skip
+    n, m = r.kw["n_mentees"], r.kw["n_mentors"]
+    inp, load = validate_store(s, n_mentees=n, n_mentors=m, mentee_load=r.load, **args)
+    sm = store_model(s, inp, load)
+    pos = best_k(sm.indptr, sm.mentor, sm.steps, sm.load, sm.hours, sm.mentor_ok, 1)
+    cols = column_generation(sm, pos, sm.relax_cap, np.ones(n, dtype=bool))
+    comp = components(sm)
+    big = np.ones(comp.count, dtype=bool)
+    out = improve_hours(sm, cols, comp, big, time.perf_counter() + 60.0, 0.0, 1, {})
+    md = working_model(sm, np.sort(out.chosen))
+    one = np.ones(md.mentee.size, dtype=bool)
+    assert (np.bincount(md.mentor, md.load, minlength=m) <= sm.hours).all()
+    assert out.steps > 0
+    assert int(md.p[md.mentee].sum()) == round(exact.total_priority * sm.priority_resolution)
+    assert comp.values(md, one).sum() <= exact.objective <= out.bound.sum()
