@@ -252,6 +252,17 @@ def test_unsorted_store_is_refused() -> None:
 
 
 @SETTINGS
+def _store_model(r: Round) -> tuple[Any, dict[str, Any], int, int, Any]:
+    """The round's store, its solver arguments, sizes and store model."""
+    s = r.store
+    args = {k: v for k, v in r.kw.items() if k not in ("n_mentees", "n_mentors")}
+    args = {"mentor_group": None, "group_capacity": None, "time_limit": 60.0, "workers": 1,
+            "score_resolution": 10_000, "cp_sat_parameters": None, **args}  # fmt: skip
+    n, m = r.kw["n_mentees"], r.kw["n_mentors"]
+    inp, load = validate_store(s, n_mentees=n, n_mentors=m, mentee_load=r.load, **args)
+    return s, args, n, m, store_model(s, inp, load)
+
+
 @given(rounds(hours=True), st.integers(0, 2**31), st.sampled_from([1, 2, 1000]))
 def test_dual_bound_holds_over_every_pair_after_any_sweep(r: Round, seed: int, sweeps: int) -> None:  # noqa: E501
     """The lemma the proofs rest on: with any hour prices, after any number of pricing
@@ -261,13 +272,7 @@ def test_dual_bound_holds_over_every_pair_after_any_sweep(r: Round, seed: int, s
     from matcher.assignment.flow import flow_assignment
     from matcher.assignment.model import objective_values
 
-    s = r.store
-    args = {k: v for k, v in r.kw.items() if k not in ("n_mentees", "n_mentors")}
-    args = {"mentor_group": None, "group_capacity": None, "time_limit": 60.0, "workers": 1,
-            "score_resolution": 10_000, "cp_sat_parameters": None, **args}  # fmt: skip
-    n, m = r.kw["n_mentees"], r.kw["n_mentors"]
-    inp, load = validate_store(s, n_mentees=n, n_mentors=m, mentee_load=r.load, **args)
-    sm = store_model(s, inp, load)
+    s, args, n, m, sm = _store_model(r)
     md = integer_model(validate(pair_mentee=s.mentee, pair_mentor=s.mentor, score=r.score,
                                 load=r.load[s.mentee], n_mentees=n, n_mentors=m,
                                 require_all=False, method="auto", **args))  # fmt: skip
@@ -306,13 +311,7 @@ def test_warm_reprice_reaches_the_fresh_optimum(r: Round, seed: int) -> None:
     from matcher.assignment.duals import WorkingFlow
     from matcher.assignment.kernels import best_k
 
-    s = r.store
-    args = {k: v for k, v in r.kw.items() if k not in ("n_mentees", "n_mentors")}
-    args = {"mentor_group": None, "group_capacity": None, "time_limit": 60.0, "workers": 1,
-            "score_resolution": 10_000, "cp_sat_parameters": None, **args}  # fmt: skip
-    n, m = r.kw["n_mentees"], r.kw["n_mentors"]
-    inp, load = validate_store(s, n_mentees=n, n_mentors=m, mentee_load=r.load, **args)
-    sm = store_model(s, inp, load)
+    s, args, n, m, sm = _store_model(r)
     pos = best_k(sm.indptr, sm.mentor, sm.steps, sm.load, sm.hours, sm.mentor_ok, 2)
     cols = column_generation(sm, pos, sm.relax_cap, np.ones(n, dtype=bool))
     md = cols.md
