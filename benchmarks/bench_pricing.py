@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         med[v] = statistics.median(r["cpu"] for r in rs)
         last = rs[-1]
         gaps = sorted(100 * r["gap"] for r in rs if "gap" in r)  # every run's, not the last's
-        gap = (f"{statistics.median(gaps):.4f} % (max {gaps[-1]:.4f} %)" if gaps else "-")
+        gap = f"{statistics.median(gaps):.4f} % (max {gaps[-1]:.4f} %)" if gaps else "-"
         print(f"| {v} | {med[v]:.2f} | {statistics.median(r['wall'] for r in rs):.2f} | "
               f"{max(r['peak_mib'] for r in rs):.0f} | {last['status']} | {gap} | "
               f"{last['matched']} | {last.get('pricing_rounds', '-')} | {last.get('columns', '-')} |")  # fmt: skip  # noqa: E501
