@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 
@@ -80,7 +81,9 @@ def main() -> None:
     args = ap.parse_args()
     files = demo_files()
     caseload = matcher.load_caseload(*(files[k] for k in KINDS))
-    round_body = {k: [r.model_dump(mode="json") for r in getattr(caseload, k)] for k in KINDS}
+    round_body: dict[str, Any] = {
+        k: [r.model_dump(mode="json") for r in getattr(caseload, k)] for k in KINDS
+    }
     round_body["as_of"] = DEMO_AS_OF.isoformat()
     short = {
         "mentee": round_body["mentees"][5],

@@ -46,9 +46,13 @@ _MAX_LOAD_RESOLUTION = 1_000_000
 class PairStore(Protocol):
     """Pairs sorted by mentee: what :class:`matcher.candidates.Candidates` holds."""
 
-    mentee: npt.NDArray[np.int32]
-    mentor: npt.NDArray[np.int32]
-    score_steps: npt.NDArray[np.uint32]
+    # Read-only properties: a frozen dataclass or a named tuple is a store too.
+    @property
+    def mentee(self) -> npt.NDArray[np.int32]: ...
+    @property
+    def mentor(self) -> npt.NDArray[np.int32]: ...
+    @property
+    def score_steps(self) -> npt.NDArray[np.uint32]: ...
 
 
 @dataclass(frozen=True)
