@@ -109,7 +109,7 @@ def limit_phrases(state: RoundState, pairs: npt.NDArray[np.integer]) -> list[str
         tables[code][j]
         for code, j in zip(
             state.kinds[rows].tolist(), state.cands.mentor[rows].tolist(), strict=True
-        )  # fmt: skip
+        )
     ]
 
 
@@ -169,7 +169,7 @@ def explain_unmatched(state: RoundState, i: int) -> tuple[str, str]:
         return NOT_CHOSEN.name, f"not matched although candidate {j} has room ({why})"
     n = hi - lo
     tally = state.kind_counts[i].tolist()
-    counts = {k: tally[LIMITS.index(k)] for k in _LIMIT_WORDS if tally[LIMITS.index(k)]}
+    counts = {k: tally[c] for c, k in enumerate(LIMITS) if k in _LIMIT_WORDS and tally[c]}
     noun = "candidate" if n == 1 else "candidates"
     if len(counts) == 1:
         kind = next(iter(counts))

@@ -23,7 +23,7 @@ def _round(draw: st.DrawFn) -> dict[str, np.ndarray]:
         "mentee": np.repeat(np.arange(n, dtype=np.int32), sizes),
         "mentor": np.array(
             draw(st.lists(st.integers(0, m - 1), min_size=p, max_size=p)), dtype=np.int32
-        ),  # fmt: skip
+        ),
         "need": np.array(draw(st.lists(hours, min_size=n, max_size=n))),
         "full": np.array(draw(bools)),
         "used": np.array(draw(st.lists(hours, min_size=m, max_size=m))),
