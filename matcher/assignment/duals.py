@@ -174,20 +174,13 @@ class WorkingFlow:
         self.pair_arc, self.md = pair_arc, md
         self._solve()
 
-    def reprice(self, price: IntArray | None, warm: bool = False) -> None:
-        """New prices on the working set's pairs.
-
-        ``warm=False``: solved afresh (from every mentee unmatched), which took a fifth of
-        the pivots of starting from the old basis when many mentors' prices changed at
-        once (the 50k x 10k round). ``warm=True``: from the current basis (new costs keep
-        the tree's flow feasible and strongly feasible; only the potentials are
-        recomputed), much cheaper when few mentors' prices change (the hour-price
-        search of :mod:`matcher.assignment.hours`: 0.2-1 s against 2-2.5 s a step).
+    def reprice(self, price: IntArray | None) -> None:
+        """New prices on the working set's pairs, re-solved from the current basis (new
+        costs keep the tree's flow feasible and strongly feasible; only the potentials are
+        recomputed): 0.2-1 s a step of the hour-price search of
+        :mod:`matcher.assignment.hours` on the 50k x 10k round, against 2-2.5 s for a new
+        ``WorkingFlow`` solved afresh (from every mentee unmatched).
         """
-        if not warm:
-            fresh = WorkingFlow(self.md, self.seats, price)
-            self.__dict__.update(fresh.__dict__)
-            return
         from matcher.assignment.simplex import index_tree
 
         cost = self._arcs[3]

@@ -118,7 +118,7 @@ def improve_hours(
         lam = np.minimum(np.where(over, np.maximum(2.0 * lam, base), lam), lam_cap)
         lam_int = np.minimum(np.round(lam * den), top).astype(np.int64)
         prices = HourPrices(lam_int, den, max_gain + 1, top)
-        cols.flow.reprice(prices.of_pairs(md), warm=True)
+        cols.flow.reprice(prices.of_pairs(md))
         new = price_round(sm, cols, prices, region_mentee, 4)
         steps += 1
         step_bound = cols.bound(comp) + prices.credit(sm, comp.of_mentor, comp.count)

@@ -98,6 +98,10 @@ class RoundState:
     kinds : ndarray of int8
         Per candidate pair, the limit its mentor hits after the round (index of
         :data:`LIMITS`).
+    kind_counts : ndarray of int64, shape (mentees, len(LIMITS))
+        Per mentee, how many of its pairs hit each limit.
+    first_room : ndarray of int64
+        Per mentee, its first (best) pair whose mentor had room left, or -1.
     """
 
     cands: Candidates

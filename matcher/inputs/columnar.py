@@ -47,6 +47,8 @@ def columnar_records(
     Declined
         When the file is not certainly valid, or not in the form this path reads.
     """
+    import polars as pl  # only when a CSV file is read (not at ``import matcher``)
+
     spec = COLUMNS.get(model.__name__)
     if spec is None or set(spec) != set(model.model_fields):
         raise Declined(f"no column checks for {model.__name__}")
@@ -57,8 +59,6 @@ def columnar_records(
     parsed: dict[str, pl.Series] = {}
     given: dict[str, pl.Series] = {}
     for name, info in model.model_fields.items():
-        import polars as pl
-
         cells = frame[name] if name in frame.columns else pl.Series(name, [""] * n, dtype=pl.String)
         given[name] = cells != ""
         if info.is_required() and not bool(given[name].all()):

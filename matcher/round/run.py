@@ -249,8 +249,8 @@ def match(
     solved = solve_round(
         cands,
         mentee_load=ma.support_hours,
-        working_set=config.solver.working_set_per_mentee,
-        pricing_min_pairs=config.solver.pricing_min_pairs,
+        working_set=solver.working_set_per_mentee,
+        pricing_min_pairs=solver.pricing_min_pairs,
         n_mentees=len(to_match),
         n_mentors=len(mentors),
         mentor_capacity=np.maximum(cap - loads.seats, 0),
@@ -261,10 +261,10 @@ def match(
         objective=config.objective.mode,
         spread_load=config.objective.spread_load,
         seat_offset=loads.seats,
-        time_limit=config.solver.time_limit_seconds,
-        workers=config.solver.workers,
+        time_limit=solver.time_limit_seconds,
+        workers=solver.workers,
         score_resolution=config.objective.score_resolution,
-        cp_sat_parameters=config.solver.cp_sat,
+        cp_sat_parameters=solver.cp_sat,
     )
 
     stages.next("explaining")

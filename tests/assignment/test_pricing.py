@@ -318,7 +318,7 @@ def test_warm_reprice_reaches_the_fresh_optimum(r: Round, seed: int) -> None:
     lam = np.random.default_rng(seed).integers(0, 3 * max(md.weight, 1), m)
     price = HourPrices(lam, 2, 2 * max(md.weight, 1), 2**40).of_pairs(md)
     fresh = WorkingFlow(md, sm.relax_cap, price)
-    cols.flow.reprice(price, warm=True)
+    cols.flow.reprice(price)
     gain = md.weight * md.p[md.mentee] + md.s - (0 if price is None else price)
     warm_x, fresh_x = cols.flow.duals().chosen, fresh.duals().chosen
     assert int(gain[warm_x].sum()) == int(gain[fresh_x].sum())
