@@ -319,9 +319,21 @@ def test_warm_reprice_reaches_the_fresh_optimum(r: Round, seed: int) -> None:
     price = HourPrices(lam, 2, 2 * max(md.weight, 1), 2**40).of_pairs(md)
     fresh = WorkingFlow(md, sm.relax_cap, price)
     cols.flow.reprice(price)
-    gain = md.weight * md.p[md.mentee] + md.s - (0 if price is None else price)
     warm_x, fresh_x = cols.flow.duals().chosen, fresh.duals().chosen
-    assert int(gain[warm_x].sum()) == int(gain[fresh_x].sum())
+    assert _flow_value(md, warm_x, price) == _flow_value(md, fresh_x, price)
+
+
+def _flow_value(md: Any, x: np.ndarray, price: np.ndarray | None) -> int:
+    """The priced flow's objective: its pairs' gains less their seats' spreading costs
+    (the k-th seat a mentor fills costs ``seat_penalty(j, k)``, as in the network)."""
+    gain = md.weight * md.p[md.mentee] + md.s - (0 if price is None else price)
+    value = int(gain[x].sum())
+    if md.spread_units > 0:
+        used = np.bincount(md.mentor[x], minlength=md.m)
+        who = np.repeat(np.arange(md.m), used)
+        seat = np.arange(who.size) - np.repeat(np.cumsum(used) - used, used) + 1
+        value -= int(md.seat_penalty(who, seat).sum())
+    return value
 
 
 def hours_round(seed: int, n: int = 300, m: int = 40, deg: int = 8) -> Round:
