@@ -7,12 +7,14 @@
 - :mod:`~matcher.candidates.search`: :func:`find_candidates`, chunks and threads.
 - :mod:`~matcher.candidates.pairs`: :class:`Candidates`, 12 bytes a pair.
 - :mod:`~matcher.candidates.cascade`: one mentee's rule cascade and its reason.
+- :mod:`~matcher.candidates.cascades`: the same reasons for many mentees at once.
 - :mod:`~matcher.candidates.writer`: the candidates CSV.
 """
 
 from __future__ import annotations
 
 from matcher.candidates.cascade import Cascade, RuleStep, rule_cascade
+from matcher.candidates.cascades import cascade_reasons
 from matcher.candidates.pairs import Candidates
 from matcher.candidates.rules import RULES, Rule, active_rules
 from matcher.candidates.search import find_candidates
@@ -27,6 +29,7 @@ __all__ = [
     "Rule",
     "RuleStep",
     "active_rules",
+    "cascade_reasons",
     "find_candidates",
     "rule_cascade",
     "write_candidates",

@@ -22,7 +22,7 @@ from matcher.criteria import Pairs
 from matcher.errors import ParameterError
 from matcher.models import Existing, Mentee, Mentor
 
-__all__ = ["Cascade", "RuleStep", "rule_cascade"]
+__all__ = ["Cascade", "RuleStep", "reason_words", "rule_cascade"]
 
 Mask = npt.NDArray[np.bool_]
 
@@ -162,25 +162,66 @@ def _reason(
     d: npt.NDArray[np.float64],
     need: float,
 ) -> str:
+    nearest = None
+    if rule == "distance":
+        near = int(np.flatnonzero(before)[np.argmin(d[before])])
+        nearest = (float(d[near]), float(mo.reach_km[near]))
+    in_reach = int((before & passes["distance"]).sum())
+    return reason_words(rule, mentee, me, config, int(before.sum()), in_reach, need, nearest)
+
+
+def reason_words(
+    rule: str,
+    mentee: Mentee,
+    me: MenteeArrays,
+    config: Config,
+    before: int,
+    in_reach: int,
+    need: float,
+    nearest: tuple[float, float] | None = None,
+) -> str:
+    """The reason when ``rule`` left the mentee no mentor, in plain words.
+
+    Parameters
+    ----------
+    rule : str
+        The rule that emptied the cascade (or ``capacity``).
+    mentee : Mentee
+    me : MenteeArrays
+        The mentee's own arrays (row 0).
+    config : Config
+    before : int
+        Mentors left before the rule.
+    in_reach : int
+        Of those, the ones within travel distance.
+    need : float
+        The mentee's weekly hours (``capacity``).
+    nearest : (float, float), optional
+        Distance and reach (km) of the nearest mentor passing every other rule
+        (``distance``).
+    """
     if rule == "capacity":
-        k = int(before.sum())
+        k = before
         return (
             f"all {k} feasible mentor{'s are' if k != 1 else ' is'} full "
             f"(no spare place or {need:g} weekly hours)"
         )
     if rule == "distance":
+        if nearest is None:
+            raise ParameterError(
+                "The 'nearest' parameter of reason_words must be given for the distance "
+                "rule, got None instead"
+            )
         place = "the release area" if mentee.custody == "custody" else "the mentee's home"
-        near = int(np.flatnonzero(before)[np.argmin(d[before])])
         return (
             f"no mentor within travel distance of {place} (nearest eligible "
-            f"{d[near]:.0f} km; reach {mo.reach_km[near]:.0f} km)"
+            f"{nearest[0]:.0f} km; reach {nearest[1]:.0f} km)"
         )
     phrase = rule_named(rule).phrase(mentee, me, config)
-    in_reach = int((before & passes["distance"]).sum())
     if in_reach == 1:
         return f"{phrase}: the one mentor in reach does not meet it"
     if in_reach:
         return f"{phrase}: none of the {in_reach} mentors in reach"
-    m = int(before.sum())
+    m = before
     left = "the one mentor left does not" if m == 1 else f"none of the {m} mentors left"
     return f"{phrase}: {left} meet it (and none is in reach either)"

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.assignment import SolveResult
-from matcher.candidates import Candidates
+from matcher.candidates import Candidates, cascade_reasons
 from matcher.models import Mentee, Mentor
 
 __all__ = [
@@ -131,6 +131,18 @@ class RoundState:
         """Per limit, each mentor's phrase for a pair it did not take
         (:func:`phrase_tables`)."""
         return phrase_tables(self)
+
+    @cached_property
+    def cascades(self) -> dict[int, tuple[str | None, str | None]]:
+        """Per mentee without candidate pairs, the rule cascade's ``(emptied_by, reason)``
+        (:func:`~matcher.candidates.cascade_reasons`: all of them at once, never one
+        mentee against every mentor at a time)."""
+        rows = np.flatnonzero(np.diff(self.starts) == 0)
+        cands = self.cands
+        found = cascade_reasons(
+            self.mentees, cands.mentee_arrays, cands.mentor_arrays, cands.config, rows
+        )
+        return dict(zip(rows.tolist(), found, strict=True))
 
     @classmethod
     def of(

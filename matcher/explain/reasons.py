@@ -1,7 +1,8 @@
 """Reasons a coordinator can act on: why this mentor, and why no mentor.
 
 A mentee with no candidates is explained by the cascade of hard rules
-(:func:`matcher.candidates.rule_cascade`); a mentee whose candidates were all taken is
+(:func:`matcher.candidates.rule_cascade`, found for all such mentees of a round at once by
+:func:`matcher.candidates.cascade_reasons`); a mentee whose candidates were all taken is
 explained by the competition: which limit each candidate hit, and who took the best one.
 The competition's reasons are defined here, once, with their labels.
 """
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from matcher.candidates import rule_cascade
 from matcher.criteria import CRITERION_NAMES, informative
 from matcher.explain.limits import LIMITS, Outcome, RoundState
 from matcher.models import Mentee
@@ -149,14 +149,9 @@ def explain_unmatched(state: RoundState, i: int) -> tuple[str, str]:
     cands = state.cands
     lo, hi = int(state.starts[i]), int(state.starts[i + 1])
     if lo == hi:
-        # Prebuilt mentor arrays: one cascade per unmatched mentee stays O(mentors).
-        cascade = rule_cascade(
-            state.mentees[i], cands.mentor_arrays, cands.config, as_of=cands.mentee_arrays.as_of
-        )
-        return (
-            cascade.emptied_by or NO_CANDIDATES,
-            cascade.reason or "no mentor passes the hard rules",
-        )
+        # The round's cascades, found for every such mentee at once (RoundState.cascades).
+        emptied_by, reason = state.cascades[i]
+        return emptied_by or NO_CANDIDATES, reason or "no mentor passes the hard rules"
     # Per-mentee tallies computed once for the round: never a loop over the pairs here.
     room = int(state.first_room[i])
     if room >= 0:
