@@ -211,6 +211,14 @@ class SolverConfig(_Section):
         description="pricing: each mentee's best k pairs start the solver's working set "
         "(the answer is the same; 0 puts every pair in the solver)",
     )
+    gap_limit: float = Field(
+        1e-4,
+        ge=0,
+        lt=1,
+        description="where hours bind on parts too big for CP-SAT, the neighbourhood search "
+        "stops once the gap, proven over every pair, is at most this share of the bound "
+        "(0: search until the time limit)",
+    )
     pricing_min_pairs: int = Field(
         1_000_000,
         ge=0,

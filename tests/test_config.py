@@ -110,3 +110,11 @@ def test_config_file_must_be_a_small_regular_file(tmp_path: Path) -> None:
     deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
     with pytest.raises(ConfigError, match="deep.toml: not valid TOML"):
         load_config(deep)
+
+
+def test_gap_limit_is_a_share_below_one() -> None:
+    assert config_from_dict({}).solver.gap_limit == 1e-4
+    assert config_from_dict({"solver": {"gap_limit": 0}}).solver.gap_limit == 0.0
+    for bad in (1.0, -0.01, "0.1"):
+        with pytest.raises(ConfigError, match="'solver.gap_limit'"):
+            config_from_dict({"solver": {"gap_limit": bad}})

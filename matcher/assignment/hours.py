@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from matcher.assignment.columns import Columns, Comps, HourPrices, grow, price_round
-from matcher.assignment.lns import lns
+from matcher.assignment.lns import lns, shortfall
 from matcher.assignment.model import INT_LIMIT, NO_LIMIT, hours_used
 from matcher.assignment.repair import fill, repair
 from matcher.assignment.store import StoreModel
@@ -81,12 +81,15 @@ def improve_hours(
     deadline: float,
     workers: int,
     parameters: Mapping[str, Any],
+    gap_limit: float = 0.0,
 ) -> HoursOutcome:
     """Hours-feasible assignments and bounds valid over every pair for the components
     ``big``, from the converged relaxation ``cols`` (its flow is re-used and re-priced).
 
     Hour prices by the doubling search of the module docstring until ``lagrangian_until``
     (or until no mentor is over its hours); then neighbourhood search until ``deadline``.
+    The search is skipped, or stops, once the gap over ``big`` is at most ``gap_limit`` of
+    its bound (the price search always runs: it is what finds coverage that fits hours).
     """
     region_mentee = big[comp.of_mentee]
     md = cols.md
@@ -138,6 +141,17 @@ def improve_hours(
         t_step = time.perf_counter() - t0
     if steps:  # the last priced flow (grown since it was last repaired)
         best = _better(cols, comp, big, fill(md, repair(md, x & region), region, 2), best)
-    best, _ = lns(md, best, _mask(cols.pos, relaxed), region, sm.safe_cap, deadline, workers,
-                  parameters)  # fmt: skip
+    short = _short(cols, comp, big, bound, best, gap_limit)
+    if short > 0:
+        best, _ = lns(md, best, _mask(cols.pos, relaxed), region, sm.safe_cap, deadline,
+                      workers, parameters, enough=short)  # fmt: skip
     return HoursOutcome(cols.pos[best & region], bound, steps)
+
+
+def _short(
+    cols: Columns, comp: Comps, big: BoolArray, bound: IntArray, best: BoolArray,
+    gap_limit: float,
+) -> int:  # fmt: skip
+    """What ``best`` must still gain over ``big`` to be within ``gap_limit`` of ``bound``."""
+    total = int(bound[big].sum())
+    return shortfall(total - int(comp.values(cols.md, best)[big].sum()), total, gap_limit)

@@ -18,7 +18,15 @@ from matcher.assignment.cp_sat import solve_component
 from matcher.assignment.model import Model, objective_values
 from matcher.assignment.validate import BoolArray, IntArray
 
-__all__ = ["lns"]
+__all__ = ["lns", "shortfall"]
+
+
+def shortfall(gap: int, bound: int, gap_limit: float) -> int:
+    """How much an assignment ``gap`` below a proven ``bound`` must still gain before its
+    gap is at most ``gap_limit`` of the bound (0: close enough; ``gap`` when the limit is 0).
+    """
+    allowed = int(gap_limit * max(bound, 0))  # rounded down: never looser than the limit
+    return max(gap - allowed, 0)
 
 
 def lns(
@@ -33,6 +41,7 @@ def lns(
     max_mentors: int = 20,
     seconds_each: float = 0.5,
     max_passes: int = 3,
+    enough: int | None = None,
 ) -> tuple[BoolArray, int]:
     """Large-neighbourhood search: improve an hours-feasible assignment with CP-SAT.
 
@@ -44,7 +53,8 @@ def lns(
     hours-feasible and never gets worse. Seeds: mentors of ``region`` in decreasing order
     of how much less value ``best`` gets from them than ``reference`` (the unpriced
     relaxation) does; each mentor is in at most one neighbourhood per pass; up to
-    ``max_passes`` passes, stopping after a pass without improvement or at ``deadline``.
+    ``max_passes`` passes, stopping after a pass without improvement, at ``deadline``, or
+    once the value has gained ``enough`` (None: never).
     Returns (assignment, number of improving neighbourhoods).
     """
     gain = md.weight * md.p[md.mentee] + md.s
@@ -65,6 +75,7 @@ def lns(
         return int(objective_values(md, x, comp_one[: md.n], comp_one[: md.m], 1)[0])
 
     current = value(best)
+    stop_at = None if enough is None else current + enough
     improved = improved_before_pass = 0
     t_last = 0.0
     passes = [seeds] * max_passes
@@ -114,4 +125,6 @@ def lns(
         v = value(cand_x)
         if v > current:
             best, current, improved = cand_x, v, improved + 1
+            if stop_at is not None and current >= stop_at:
+                break  # within the gap limit: more search is not asked for
     return best, improved

@@ -129,6 +129,7 @@ def solve_store(
     working_set: int = DEFAULT_WORKING_SET,
     mentor_working_set: int | None = DEFAULT_MENTOR_WORKING_SET,
     cp_sat_pairs: int = cp_sat.MAX_PAIRS,
+    gap_limit: float = 0.0,
 ) -> SolveResult:
     """Assign exactly, as :func:`~matcher.assignment.solve` does, on a working set certified
     by pricing (see the module docstring).
@@ -152,7 +153,7 @@ def solve_store(
         hours on the working set (see :mod:`matcher.assignment.hours`).
     n_mentees, n_mentors, mentor_capacity, priority, mentor_hours, mentor_group, \
 group_capacity, objective, spread_load, seat_offset, time_limit, workers, \
-score_resolution, cp_sat_parameters
+score_resolution, cp_sat_parameters, gap_limit
         As for :func:`~matcher.assignment.solve` (``require_all`` is not offered).
 
     Returns
@@ -177,7 +178,7 @@ score_resolution, cp_sat_parameters
         mentor_group=mentor_group, group_capacity=group_capacity, objective=objective,
         spread_load=spread_load, seat_offset=seat_offset, time_limit=time_limit,
         workers=workers, score_resolution=score_resolution,
-        cp_sat_parameters=cp_sat_parameters,
+        cp_sat_parameters=cp_sat_parameters, gap_limit=gap_limit,
     )  # fmt: skip
     pos = _first_working_set(sm := store_model(store, inp, load_f), working_set,
                              mentor_working_set)  # fmt: skip
@@ -210,7 +211,7 @@ def _solve(
         now = time.perf_counter()
         share = max(inp.time_limit - (now - t0), 0.0) * int(comp.pairs[big].sum()) / bad_pairs
         out = improve_hours(sm, cols, comp, big, now + 0.8 * share, now + 0.95 * share - 0.5,
-                            inp.workers, inp.cp_sat_parameters)  # fmt: skip
+                            inp.workers, inp.cp_sat_parameters, inp.gap_limit)  # fmt: skip
         bound_big = int(np.minimum(out.bound, ub)[big].sum())
         parts.append(_Part(out.chosen, bound_big))
         rounds = cols.rounds

@@ -19,7 +19,7 @@ from matcher.assignment import cp_sat
 from matcher.assignment.components import Components, find_components
 from matcher.assignment.flow import flow_assignment, seats_where_loads_fit
 from matcher.assignment.lagrangian import lagrangian
-from matcher.assignment.lns import lns
+from matcher.assignment.lns import lns, shortfall
 from matcher.assignment.model import NO_LIMIT, Model, hours_used, integer_model, objective_values
 from matcher.assignment.repair import fill, repair
 from matcher.assignment.result import SolveMethod, SolveResult, SolveStatus
@@ -205,10 +205,13 @@ def _improve_big_components(
         md, relax.cap, region, relax.chosen & region, hints.final, relax.value, comp,
         start + 0.25 * share,
     )  # fmt: skip
-    best, _ = lns(
-        md, best, relax.chosen, region, safe, start + 0.95 * share - 0.5, inp.workers,
-        inp.cp_sat_parameters,
-    )  # fmt: skip
+    bound = int(np.minimum(relax.value, lag_bound)[big].sum())
+    short = shortfall(bound - int(comp.values(md, best)[big].sum()), bound, inp.gap_limit)
+    if short > 0:
+        best, _ = lns(
+            md, best, relax.chosen, region, safe, start + 0.95 * share - 0.5, inp.workers,
+            inp.cp_sat_parameters, enough=short,
+        )  # fmt: skip
     hints = replace(
         hints, final=np.where(region, best, hints.final), hint=np.where(region, best, hints.hint)
     )
@@ -297,6 +300,7 @@ def solve(
     score_resolution: int = 10_000,
     cp_sat_parameters: Mapping[str, Any] | None = None,
     method: Method = "auto",
+    gap_limit: float = 0.0,
 ) -> SolveResult:
     """Assign mentees to mentors, exactly, under seat, hours and supervisor limits.
 
@@ -349,6 +353,12 @@ def solve(
     method : {"auto", "flow", "cp_sat"}
         ``auto`` chooses; ``flow`` fails with ParameterError when some mentor's hours can
         bind; ``cp_sat`` sends every component to CP-SAT (for testing).
+    gap_limit : float
+        In ``[0, 1)``. On components too big for CP-SAT, the neighbourhood search that
+        follows the hour prices is skipped, or stops, once their gap, proven, is at most
+        this share of their bound, instead of searching to the time limit; 0 (the
+        default) searches to it. CP-SAT components are unaffected (``cp_sat_parameters``
+        sets theirs).
 
     Returns
     -------
@@ -381,6 +391,7 @@ def solve(
         objective=objective, require_all=require_all, spread_load=spread_load,
         seat_offset=seat_offset, time_limit=time_limit, workers=workers,
         score_resolution=score_resolution, cp_sat_parameters=cp_sat_parameters, method=method,
+        gap_limit=gap_limit,
     )  # fmt: skip
     return solve_model(inp, integer_model(inp), t0)
 

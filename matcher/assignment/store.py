@@ -256,4 +256,5 @@ def solve_input(
         spread_load=inp.spread_load, time_limit=time_limit, workers=inp.workers,
         score_resolution=inp.score_resolution,
         cp_sat_parameters=dict(settings or inp.cp_sat_parameters), method="auto",
+        gap_limit=inp.gap_limit,
     )  # fmt: skip

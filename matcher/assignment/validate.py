@@ -116,6 +116,7 @@ class SolveInput:
     score_resolution: int
     cp_sat_parameters: Mapping[str, Any]
     method: str
+    gap_limit: float = 0.0  # the heuristic phases stop at this proven relative gap
 
 
 def validate(**kw: Any) -> SolveInput:
@@ -177,8 +178,13 @@ def validate(**kw: Any) -> SolveInput:
     method = kw["method"]
     if method not in ("auto", "flow", "cp_sat"):
         raise parameter_error("method", "'auto', 'flow' or 'cp_sat'", repr(method))
+    gap_limit = kw.get("gap_limit", 0.0)
+    if isinstance(gap_limit, bool) or not isinstance(gap_limit, int | float | np.number):
+        raise parameter_error("gap_limit", "a number in [0, 1)", repr(gap_limit))
+    if not 0.0 <= float(gap_limit) < 1.0:  # also refuses NaN
+        raise parameter_error("gap_limit", "a number in [0, 1)", repr(gap_limit))
     return SolveInput(
         mentee, mentor, score, load, n, m, capacity, priority, hours, group, group_capacity,
         seat_offset, objective, bool(require_all), float(spread), float(tl), workers, res,
-        dict(params), method,
+        dict(params), method, float(gap_limit),
     )  # fmt: skip

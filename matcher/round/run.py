@@ -265,6 +265,7 @@ def match(
         workers=solver.workers,
         score_resolution=config.objective.score_resolution,
         cp_sat_parameters=solver.cp_sat,
+        gap_limit=solver.gap_limit,
     )
 
     stages.next("explaining")

@@ -401,3 +401,45 @@ def test_hour_price_search_alone_fits_hours_at_full_coverage(seed: int) -> None:
     assert out.steps > 0
     assert int(md.p[md.mentee].sum()) == round(exact.total_priority * sm.priority_resolution)
     assert comp.values(md, one).sum() <= exact.objective <= out.bound.sum()
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_gap_limit_stops_the_search_within_the_limit_and_repeats(seed: int) -> None:
+    """With a gap limit the neighbourhood search after the hour prices is skipped once the
+    proven gap is within it: the answer is hours-feasible, its gap (bound valid over every
+    pair) within the limit, the same in two runs; searching on (gap limit 0) finds more on
+    these rounds, so the limit did stop it."""
+    r = hours_round(seed)
+    kw: dict[str, Any] = dict(working_set=1, mentor_working_set=None, cp_sat_pairs=0,
+                              time_limit=20.0)  # fmt: skip
+    exact = r.all_pairs()
+    loose = [r.priced(gap_limit=1e-4, **kw) for _ in range(2)]
+    np.testing.assert_array_equal(loose[0].chosen, loose[1].chosen)
+    full = r.priced(gap_limit=0.0, **kw)
+    for res in (loose[0], full):
+        assert feasible(r, res)
+        assert res.objective <= exact.objective <= res.bound
+    assert 0 < loose[0].gap <= 1e-4
+    assert loose[0].objective < full.objective
+
+
+@pytest.mark.parametrize(
+    ("gap", "bound", "limit", "short"),
+    [(7, 1000, 0.0, 7), (10, 1000, 0.01, 0), (11, 1000, 0.01, 1), (0, 0, 0.5, 0),
+     (5, -3, 0.5, 5)],
+)  # fmt: skip
+def test_shortfall_is_what_is_left_above_the_limit(
+    gap: int, bound: int, limit: float, short: int
+) -> None:
+    from matcher.assignment.lns import shortfall
+
+    assert shortfall(gap, bound, limit) == short
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.0, float("nan"), "0.1", True])
+def test_gap_limit_is_checked(bad: Any) -> None:
+    r = crowded_round()
+    with pytest.raises(ParameterError, match="'gap_limit' parameter of solve must be a number"):
+        solve_store(r.store, mentee_load=r.load, gap_limit=bad, **r.kw)
+    with pytest.raises(ParameterError, match="'gap_limit' parameter of solve must be a number"):
+        r.all_pairs(gap_limit=bad)
