@@ -173,6 +173,54 @@ def _nearest_chunk(
     return todo[~done & (has | (k < n))]
 
 
+def _tallies(
+    me: MenteeArrays, mo: MentorArrays, config: Config, keys: IntArray, class_pos: list[int],
+    passed: int,
+) -> tuple[IntArray, npt.NDArray[np.bool_]]:  # fmt: skip
+    """Per mentee, how many mentors fail each rule first (``passed``: none of the class
+    rules; excluded mentors under rule 0), and whether some mentor may pass every rule but
+    distance (some class passes the class rules and, with availability, the union of its
+    mentors' slots shares enough with the mentee's). Mentee classes are taken a block at
+    a time, so the (mentee class, mentor class) verdicts are never all held at once."""
+    u, n = len(me), len(mo)
+    names = [r.name for r in active_rules(config)]
+    nd = names.index("distance")
+    mo_cols = [getattr(mo, c) for p in class_pos for c in _MENTOR_COLUMNS[names[p]]]
+    mclass, mo_rep = _classes(mo_cols, n)
+    eclass, me_rep = _classes([getattr(me, c) for c in _MENTEE_COLUMNS], u)
+    sizes = np.bincount(mclass, minlength=len(mo_rep)).astype(np.float64)
+    union = np.zeros(len(mo_rep), dtype=np.uint32)
+    np.bitwise_or.at(union, mclass, mo.slots)
+    avail = "availability" in names
+    min_slots = config.rules.min_shared_slots
+    hist = np.zeros((u, nd + 1), dtype=np.int64)
+    maybe = np.zeros(u, dtype=bool)
+    by_class = np.argsort(eclass, kind="stable")
+    starts = np.searchsorted(eclass[by_class], np.arange(len(me_rep) + 1))
+    ex_i, ex_j = keys // max(n, 1), keys % max(n, 1)
+    step = max(_CHUNK_PAIRS // max(len(mo_rep), 1), 1)
+    for lo in range(0, len(me_rep), step):
+        hi = min(len(me_rep), lo + step)
+        verdict = _class_verdicts(me, mo, config, me_rep[lo:hi], mo_rep, class_pos, passed)
+        counts = np.stack([np.bincount(v, weights=sizes, minlength=nd + 1) for v in verdict])
+        rows = by_class[starts[lo] : starts[hi]]
+        local = eclass[rows] - lo
+        hist[rows] = counts.astype(np.int64)[local]
+        mine = (eclass[ex_i] >= lo) & (eclass[ex_i] < hi)  # excluded mentors: rule 0
+        bi, bj = ex_i[mine], ex_j[mine]
+        np.add.at(hist, (bi, verdict[eclass[bi] - lo, mclass[bj]].astype(np.int64)), -1)
+        np.add.at(hist, (bi, np.zeros(len(bi), dtype=np.int64)), 1)
+        open_ = hist[rows, passed] > 0
+        if avail:
+            for r0 in range(0, len(rows), step):  # (mentees, mentor classes) in blocks
+                part = slice(r0, r0 + step)
+                shared = popcount(me.slots[rows[part], None] & union[None, :]) >= min_slots
+                fits = ((verdict[local[part]] == passed) & shared).any(axis=1)
+                open_[part] &= fits
+        maybe[rows] = open_
+    return hist, maybe
+
+
 def cascade_reasons(
     mentees: Sequence[Mentee],
     me: MenteeArrays,
@@ -204,7 +252,7 @@ def cascade_reasons(
     if not len(mo):
         return [(None, "no mentors to match against")] * len(rows)
     sub = me.take(rows)
-    u, n = len(sub), len(mo)
+    u = len(sub)
     rules = active_rules(config)
     names = [r.name for r in rules]
     nd = names.index("distance")
@@ -212,44 +260,17 @@ def cascade_reasons(
     class_pos = [p for p, r in enumerate(names) if r not in _PER_MENTOR]
     # Every class-level rule comes after exclusion and before availability and distance.
     passed = avail if avail is not None else nd
-    mo_cols = [getattr(mo, c) for p in class_pos for c in _MENTOR_COLUMNS[names[p]]]
-    mclass, mo_rep = _classes(mo_cols, n)
-    eclass, me_rep = _classes([getattr(sub, c) for c in _MENTEE_COLUMNS], u)
-    verdict = _class_verdicts(sub, mo, config, me_rep, mo_rep, class_pos, passed)
-    sizes = np.bincount(mclass, minlength=len(mo_rep))
-    # Per mentee, mentors per first rule failed (class level; excluded ones moved below).
-    hist = np.zeros((len(me_rep), nd + 1), dtype=np.int64)
-    for q in range(len(me_rep)):
-        hist[q] = np.bincount(verdict[q], weights=sizes, minlength=nd + 1).astype(np.int64)
-    hist = hist[eclass]
     keys = exclusion_keys(sub, mo)
-    ex_i, ex_j = keys // n, keys % n
-    np.add.at(hist, (ex_i, verdict[eclass[ex_i], mclass[ex_j]].astype(np.int64)), -1)
-    np.add.at(hist, (ex_i, np.zeros(len(ex_i), dtype=np.int64)), 1)
-    min_slots = config.rules.min_shared_slots
+    hist, maybe = _tallies(sub, mo, config, keys, class_pos, passed)
 
     def survives(i: IntArray, j: IntArray) -> npt.NDArray[np.bool_]:
-        ok = verdict[eclass[i], mclass[j]] == passed
-        if avail is not None:
-            ok &= popcount(sub.slots[i] & mo.slots[j]) >= min_slots
-        if len(keys):
-            key = i * n + j
-            pos = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
-            ok &= keys[pos] != key
+        # Every rule but distance, by the reference predicates on these pairs alone.
+        p = Pairs(sub, mo, i, j, np.zeros(len(i)), config)
+        ok = np.ones(len(i), dtype=bool)
+        for r in rules[:nd]:
+            ok &= r.test(p, keys)
         return ok
 
-    # Who may have a mentor passing every rule but distance: some mentor class passes the
-    # class rules and (availability) some of its mentors shares enough slots at all.
-    maybe = hist[:, passed] > 0
-    if avail is not None and maybe.any():
-        union = np.zeros(len(mo_rep), dtype=np.uint32)
-        np.bitwise_or.at(union, mclass, mo.slots)
-        cand = np.flatnonzero(maybe)
-        reach = np.zeros(len(cand), dtype=bool)
-        for c in range(len(mo_rep)):  # classes, not mentors
-            open_ = verdict[eclass[cand], c] == passed
-            reach |= open_ & (popcount(sub.slots[cand] & union[c]) >= min_slots)
-        maybe[cand] = reach
     nearest = _nearest_survivors(sub, mo, np.flatnonzero(maybe), survives)
     ri, rj, rfirst = _in_reach(sub, mo, config, keys, nd)
     order = np.argsort(ri, kind="stable")
