@@ -321,26 +321,26 @@ def best_per_mentor(indptr, mentor, steps, grid, res, weight, p, load, hours, me
 @njit(cache=True, nogil=True)
 def price_pass(  # type: ignore[no-untyped-def]
     indptr, mentor, steps, grid, res, load, hours, mentor_ok, weight, p, v, lam, den,
-    price_cap, top_price, threshold, region, k_add,
+    price_cap, top_price, threshold, region, k_add, i_lo, i_hi,
 ):  # fmt: skip
-    """Price every usable pair of the mentees in ``region`` against seat values ``v``.
+    """Price every usable pair of the mentees ``i_lo <= i < i_hi`` in ``region`` against
+    seat values ``v``.
 
     A pair's reduced profit is ``weight * p[i] + s - price - v[j] - threshold[i]``, its
     price ``min(floor(lam[j] * load[i] / den), price_cap)`` (0 when ``lam`` is 0), as
     :func:`matcher.assignment.pricing` prices hours. ``v[j] >= INF`` marks a mentor
     without seats (never priced in).
 
-    Returns ``(best, cols, n_cols)``: per mentee the largest reduced profit (0 if none is
-    positive), and the store positions of at most ``k_add`` pairs per mentee with positive
-    reduced profit (the largest first), ascending, in ``cols[:n_cols]``.
+    Returns ``(best, cols, n_cols)``: per mentee of the range the largest reduced profit (0
+    if none is positive), and the store positions of at most ``k_add`` pairs per mentee
+    with positive reduced profit (the largest first), ascending, in ``cols[:n_cols]``.
     """
-    n = indptr.size - 1
-    best = np.zeros(n, dtype=np.int64)
-    cols = np.empty(n * k_add, dtype=np.int64)
+    best = np.zeros(i_hi - i_lo, dtype=np.int64)
+    cols = np.empty((i_hi - i_lo) * k_add, dtype=np.int64)
     n_cols = 0
     top_rp = np.empty(k_add, dtype=np.int64)
     top_pos = np.empty(k_add, dtype=np.int64)
-    for i in range(n):
+    for i in range(i_lo, i_hi):
         if not region[i]:
             continue
         base = weight * p[i] - threshold[i]
@@ -356,7 +356,7 @@ def price_pass(  # type: ignore[no-untyped-def]
             rp = base + _units(steps[pos], grid, res) - price - v[j]
             if rp <= 0:
                 continue
-            best[i] = max(best[i], rp)
+            best[i - i_lo] = max(best[i - i_lo], rp)
             if size == k_add and rp <= top_rp[size - 1]:
                 continue
             q = size if size < k_add else k_add - 1

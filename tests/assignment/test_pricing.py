@@ -468,3 +468,22 @@ def test_each_mentors_most_valuable_pairs(r: Round, extra: int) -> None:
         order = np.lexsort((mine, -value[mine]))
         want += mine[order][: max(int(keep[j]), 0)].tolist()
     np.testing.assert_array_equal(got, np.sort(np.array(want, dtype=np.int64)))
+
+
+@SETTINGS
+@given(rounds(max_n=40, max_m=8, max_deg=6), st.integers(2, 5))
+def test_a_sweep_split_over_threads_is_the_same_sweep(r: Round, threads: int) -> None:
+    """Pricing split into mentee ranges on several threads adds the same pairs and gives
+    the same bound as one thread."""
+    from matcher.assignment.columns import HourPrices, column_generation, price_round
+    from matcher.assignment.kernels import best_k
+
+    *_, sm = _store_model(r)
+    pos = best_k(sm.indptr, sm.mentor, sm.steps, sm.load, sm.hours, sm.mentor_ok, 1)
+    cols = column_generation(sm, pos, sm.relax_cap, np.ones(sm.n, dtype=bool), max_rounds=1)
+    region = np.ones(sm.n, dtype=bool)
+    one = price_round(sm, cols, HourPrices.none(sm.m), region, 4, threads=1)
+    u_one = cols.u.copy()
+    many = price_round(sm, cols, HourPrices.none(sm.m), region, 4, threads=threads)
+    np.testing.assert_array_equal(one, many)
+    np.testing.assert_array_equal(u_one, cols.u)
