@@ -12,10 +12,12 @@ number of rounds, and equals the working set's optimum once a sweep adds nothing
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
+from matcher._cpus import split_rows, usable_cpus
 from matcher.assignment.duals import FlowDuals, WorkingFlow, dual_terms, mentee_values
 from matcher.assignment.model import Model
 from matcher.assignment.store import StoreModel, working_model
@@ -27,6 +29,7 @@ __all__ = [
     "Columns",
     "Comps",
     "HourPrices",
+    "THREADED_PAIRS",
     "column_generation",
     "components",
     "grow",
@@ -35,6 +38,9 @@ __all__ = [
 
 #: At most this many pairs per mentee join the working set per pricing sweep.
 ADD_PER_ROUND = 4
+#: Stores of at least this many pairs are priced on two threads (the split costs more
+#: than it saves on small rounds).
+THREADED_PAIRS = 4_000_000
 #: A safety stop; pricing converges long before (each sweep adds a pair or proves).
 _MAX_ROUNDS = 1000
 
@@ -137,25 +143,43 @@ class Columns:
 
 
 def price_round(
-    sm: StoreModel, cols: Columns, prices: HourPrices, region: BoolArray, add_per_round: int
-) -> IntArray:
+    sm: StoreModel, cols: Columns, prices: HourPrices, region: BoolArray, add_per_round: int,
+    threads: int | None = None,
+) -> IntArray:  # fmt: skip
     """One sweep over every pair of the ``region`` mentees against ``cols``' current flow:
-    updates its bound, returns the positions of pairs to add (ascending)."""
+    updates its bound, returns the positions of pairs to add (ascending).
+
+    The sweep is split over ``threads`` (default: the usable CPUs, at most 2, on stores of
+    at least :data:`THREADED_PAIRS` pairs) mentee ranges run at once; each mentee's
+    result is its own, so the split never changes it."""
     from matcher.assignment.kernels import price_pass
 
     fd = cols.flow.duals()
     price_w = prices.of_pairs(cols.md)
     u = mentee_values(cols.md, fd, price_w)
-    best, new, n_new = price_pass(
-        sm.indptr, sm.mentor, sm.steps, float(SCORE_GRID), float(sm.score_resolution), sm.load,
-        sm.hours, sm.mentor_ok, sm.weight, sm.p, fd.v, prices.lam, prices.den, prices.cap,
-        prices.top, u, region, add_per_round,
-    )  # fmt: skip
+    if threads is None:
+        threads = min(2, usable_cpus()) if sm.mentor.size >= THREADED_PAIRS else 1
+
+    def sweep(span: tuple[int, int]) -> tuple[IntArray, IntArray]:
+        best, new, n_new = price_pass(
+            sm.indptr, sm.mentor, sm.steps, float(SCORE_GRID), float(sm.score_resolution),
+            sm.load, sm.hours, sm.mentor_ok, sm.weight, sm.p, fd.v, prices.lam, prices.den,
+            prices.cap, prices.top, u, region, add_per_round, span[0], span[1],
+        )  # fmt: skip
+        return best, new[:n_new]
+
+    spans = split_rows(sm.indptr, threads)
+    if len(spans) > 1:
+        with ThreadPoolExecutor(len(spans)) as pool:  # the kernel releases the GIL
+            parts = list(pool.map(sweep, spans))
+    else:
+        parts = [sweep(s) for s in spans]
+    best = np.concatenate([b for b, _ in parts]) if parts else np.zeros(0, np.int64)
+    out: IntArray = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, np.int64)
     cols.duals, cols.u = fd, u + best
     cols.mentor_term, cols.group_term = dual_terms(cols.md, cols.seats, fd)
     cols.rounds += 1
-    cols.converged = n_new == 0
-    out: IntArray = new[:n_new]
+    cols.converged = out.size == 0
     return out
 
 

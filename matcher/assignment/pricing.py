@@ -89,8 +89,19 @@ def _first_working_set(sm: StoreModel, per_mentee: int, per_mentor: int | None) 
         extra = best_per_mentor(sm.indptr, sm.mentor, sm.steps, float(SCORE_GRID),
                                 float(sm.score_resolution), sm.weight, sm.p, sm.load, sm.hours,
                                 sm.mentor_ok, sm.relax_cap + per_mentor)  # fmt: skip
-        pos = np.union1d(pos, extra)
+        pos = _merge(pos, extra)
     return pos
+
+
+def _merge(a: IntArray, b: IntArray) -> IntArray:
+    """The sorted union of two sorted arrays of distinct positions (np.union1d hashes:
+    1-2 s for 1.6 M positions at 200k x 40k)."""
+    both = np.concatenate([a, b])
+    both.sort(kind="stable")  # two sorted runs: timsort merges them
+    keep = np.ones(both.size, dtype=bool)
+    keep[1:] = both[1:] != both[:-1]
+    out: IntArray = both[keep]
+    return out
 
 
 def _exact_part(
@@ -218,7 +229,7 @@ def _solve(
     held = cols.pos
     for p in parts:
         if p.held is not None:
-            held = np.union1d(held, p.held)
+            held = _merge(held, p.held)
     return _result(sm, inp, comp, parts, t0, rounds, int(held.size))
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.arrays import MenteeArrays, MentorArrays, haversine_km
+from matcher.arrays.csr import row_starts
 from matcher.criteria import SCORE_GRID, Pairs, score_pairs
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class Candidates:
     def indptr(self) -> npt.NDArray[np.int64]:
         """CSR offsets: mentee ``i``'s pairs are rows ``indptr[i]:indptr[i + 1]``."""
         n = len(self.mentee_arrays)
-        return np.searchsorted(self.mentee, np.arange(n + 1)).astype(np.int64)
+        return row_starts(self.mentee, n)
 
     @cached_property
     def score(self) -> npt.NDArray[np.float64]:

@@ -10,7 +10,6 @@ without the GIL); the few pairs it leaves undecided are decided by ``haversine_k
 from __future__ import annotations
 
 import dataclasses
-import os
 import queue
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from matcher._cpus import usable_cpus
 from matcher.arrays import MenteeArrays, MentorArrays, haversine_km
 from matcher.candidates.grid import build_grid, spatial_order
 from matcher.candidates.marshal import KernelArgs, kernel_args
@@ -145,13 +145,6 @@ def _chunk_pairs(r: _Round, start: int, stop: int) -> _Chunk:
     return _Chunk(start, counts, key)
 
 
-def _cpus() -> int:
-    # The CPUs this process may run on (CI runners often pin fewer than the machine has).
-    if hasattr(os, "sched_getaffinity"):
-        return max(len(os.sched_getaffinity(0)), 1)
-    return os.cpu_count() or 1
-
-
 def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
     for start in range(0, n, size):
         yield start, min(n, start + size)
@@ -231,7 +224,7 @@ def find_candidates(
     size = min(chunk_size, 1 << max(64 - GRID_BITS - r_bits, 1))
     inv_rank = np.empty(len(mo), dtype=np.int32)
     inv_rank[mo.rank] = np.arange(len(mo), dtype=np.int32)
-    workers = min(2, _cpus()) if workers is None else workers
+    workers = min(2, usable_cpus()) if workers is None else workers
     buffers: queue.SimpleQueue[tuple[npt.NDArray[Any], ...]] = queue.SimpleQueue()
     for _ in range(workers):
         buffers.put(_NO_BUFFERS)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from matcher.arrays.csr import row_starts
 from matcher.assignment import SolveResult
 from matcher.candidates import Candidates, cascade_reasons
 from matcher.models import Mentee, Mentor
@@ -164,7 +165,7 @@ class RoundState:
         group_new = np.bincount(g, weights=seats[group >= 0], minlength=n_groups).astype(np.int64)
         priority = cands.mentee_arrays.priority
         taker = best_takers(solved.mentor_of, priority, n_mentors)
-        starts = np.searchsorted(cands.mentee, np.arange(priority.size + 1)).astype(np.int64)
+        starts = row_starts(cands.mentee, priority.size)
         hit = limits_hit(cands, loads, seats, new_hours, group_new)
         return cls(
             cands,

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.arrays import MenteeArrays, MentorArrays
+from matcher.arrays.csr import row_starts
 from matcher.candidates import RULES, Candidates, find_candidates
 from matcher.config import Config
 from matcher.criteria import CRITERIA, SCORE_GRID, Pairs, combine_scores
@@ -226,7 +227,7 @@ class PairPool:
         mentee, mentor, steps = self.mentee[order], self.mentor[order], steps[order]
         k = config.solver.max_candidates_per_mentee
         if k > 0 and n:
-            starts = np.searchsorted(mentee, np.arange(len(me) + 1))
+            starts = row_starts(mentee, len(me))
             keep = np.arange(n) - np.repeat(starts[:-1], np.diff(starts)) < k
             mentee, mentor, steps = mentee[keep], mentor[keep], steps[keep]
         return Candidates(mentee, mentor, steps, me, mo, config)

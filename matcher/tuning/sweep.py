@@ -9,13 +9,13 @@ gives. Rounds run in local worker processes (default) or on a Dask cluster
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from matcher._cpus import usable_cpus
 from matcher.config import Config
 from matcher.errors import ParameterError
 from matcher.io import Caseload
@@ -130,12 +130,6 @@ def _run_in_worker(config: Config) -> Figures:
     return run_config(_STATE, config)
 
 
-def _cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return max(len(os.sched_getaffinity(0)), 1)
-    return os.cpu_count() or 1
-
-
 def _run_local(
     state: SweepRound, configs: Sequence[Config], workers: int, progress: Progress | None
 ) -> list[Figures]:
@@ -199,7 +193,7 @@ def sweep(
 
         figs = run_on_cluster(scheduler, state, grid.configs, progress)
     else:
-        n = min(workers or _cpus(), len(grid.configs)) or 1
+        n = min(workers or usable_cpus(), len(grid.configs)) or 1
         figs = _run_local(state, grid.configs, n, progress)
     rows = tuple(SweepRow(v, f) for v, f in zip(grid.combinations, figs, strict=True))
     return Sweep(grid.keys, rows, len(state.pools))

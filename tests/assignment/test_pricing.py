@@ -180,9 +180,10 @@ def test_default_working_set_also_converges() -> None:
 
 
 @SETTINGS
-@given(rounds())
-def test_store_model_derives_what_integer_model_derives(r: Round) -> None:
-    """The compiled sweeps give the all-pairs model's weight, resolutions and seats."""
+@given(rounds(), st.sampled_from([64, 0]))
+def test_store_model_derives_what_integer_model_derives(r: Round, codes: int) -> None:
+    """The compiled sweeps give the all-pairs model's weight, resolutions and seats (the
+    seats that fit hours counted per load, or by heaps of loads)."""
     s = r.store
     kw = {k: v for k, v in r.kw.items() if k not in ("n_mentees", "n_mentors")}
     args = dict(mentor_group=None, group_capacity=None, time_limit=60.0, workers=1,
@@ -191,7 +192,7 @@ def test_store_model_derives_what_integer_model_derives(r: Round) -> None:
     args.update(kw)
     inp, load = validate_store(s, n_mentees=r.kw["n_mentees"], n_mentors=r.kw["n_mentors"],
                                mentee_load=r.load, **args)  # fmt: skip
-    sm = store_model(s, inp, load)
+    sm = store_model(s, inp, load, max_load_codes=codes)
     md = integer_model(validate(
         pair_mentee=s.mentee, pair_mentor=s.mentor, score=r.score, load=r.load[s.mentee],
         n_mentees=r.kw["n_mentees"], n_mentors=r.kw["n_mentors"], require_all=False,
@@ -443,3 +444,46 @@ def test_gap_limit_is_checked(bad: Any) -> None:
         solve_store(r.store, mentee_load=r.load, gap_limit=bad, **r.kw)
     with pytest.raises(ParameterError, match="'gap_limit' parameter of solve must be a number"):
         r.all_pairs(gap_limit=bad)
+
+
+@SETTINGS
+@given(rounds(max_n=30, max_m=6, max_deg=6), st.integers(0, 4))
+def test_each_mentors_most_valuable_pairs(r: Round, extra: int) -> None:
+    """The first working set's per-mentor pairs: each mentor's ``keep`` usable pairs of the
+    highest value ``M p + s`` (ties: the earlier position), as a sort over all pairs."""
+    from matcher.assignment.kernels import best_per_mentor
+    from matcher.assignment.store import score_units
+
+    *_, sm = _store_model(r)
+    keep = sm.relax_cap + extra
+    got = best_per_mentor(sm.indptr, sm.mentor, sm.steps, float(SCORE_GRID),
+                          float(sm.score_resolution), sm.weight, sm.p, sm.load, sm.hours,
+                          sm.mentor_ok, keep)  # fmt: skip
+    pos = np.arange(sm.mentor.size)
+    ok = sm.mentor_ok[sm.mentor] & (sm.load[sm.mentee] <= sm.hours[sm.mentor])
+    value = sm.weight * sm.p[sm.mentee] + score_units(sm, pos)
+    want: list[int] = []
+    for j in range(sm.m):
+        mine = pos[ok & (sm.mentor == j)]
+        order = np.lexsort((mine, -value[mine]))
+        want += mine[order][: max(int(keep[j]), 0)].tolist()
+    np.testing.assert_array_equal(got, np.sort(np.array(want, dtype=np.int64)))
+
+
+@SETTINGS
+@given(rounds(max_n=40, max_m=8, max_deg=6), st.integers(2, 5))
+def test_a_sweep_split_over_threads_is_the_same_sweep(r: Round, threads: int) -> None:
+    """Pricing split into mentee ranges on several threads adds the same pairs and gives
+    the same bound as one thread."""
+    from matcher.assignment.columns import HourPrices, column_generation, price_round
+    from matcher.assignment.kernels import best_k
+
+    *_, sm = _store_model(r)
+    pos = best_k(sm.indptr, sm.mentor, sm.steps, sm.load, sm.hours, sm.mentor_ok, 1)
+    cols = column_generation(sm, pos, sm.relax_cap, np.ones(sm.n, dtype=bool), max_rounds=1)
+    region = np.ones(sm.n, dtype=bool)
+    one = price_round(sm, cols, HourPrices.none(sm.m), region, 4, threads=1)
+    u_one = cols.u.copy()
+    many = price_round(sm, cols, HourPrices.none(sm.m), region, 4, threads=threads)
+    np.testing.assert_array_equal(one, many)
+    np.testing.assert_array_equal(u_one, cols.u)
