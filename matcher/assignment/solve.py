@@ -23,6 +23,7 @@ from matcher.assignment.lns import lns
 from matcher.assignment.model import NO_LIMIT, Model, hours_used, integer_model, objective_values
 from matcher.assignment.repair import fill, repair
 from matcher.assignment.result import SolveMethod, SolveResult, SolveStatus
+from matcher.assignment.staged import solve_staged
 from matcher.assignment.validate import (
     BoolArray,
     IntArray,
@@ -241,7 +242,7 @@ def _cp_sat_pass(
             statuses.append("skipped")
             bound_total += int(relax_val[c])
             continue
-        out = cp_sat.solve_component(
+        out = solve_staged(
             md, pairs, safe, hints.hint if feasible[c] else None, budget, inp.workers,
             inp.cp_sat_parameters,
         )  # fmt: skip
