@@ -24,6 +24,7 @@ START_SIZE = 3
 MIN_SIZE = 2
 TOLERANCE = 0.0005
 SUB_DETERMINISTIC_TIME = 0.03
+WIDE = 0.5
 
 
 def _resolve(
@@ -51,6 +52,39 @@ def _resolve(
         return None
     cand = best.copy()
     cand[pairs] = False
+    cand[out.chosen] = True
+    return cand, out.status
+
+
+def _resolve_wide(
+    md: Model, best: BoolArray, in_hood: BoolArray, region: BoolArray, seconds: float,
+    workers: int, parameters: Mapping[str, Any],
+) -> tuple[BoolArray, str] | None:  # fmt: skip
+    """Like :func:`_resolve`, but the freed mentees may also go to any other mentor of
+    ``region``, within the seats, hours and supervisor room its own mentees leave (its
+    seat penalties counted after them)."""
+    mentor_of = np.full(md.n, -1, dtype=np.int64)
+    mentor_of[md.mentee[best]] = md.mentor[best]
+    free = np.zeros(md.n, dtype=bool)
+    free[md.mentee[in_hood[md.mentor] & region]] = True  # candidates of the hood
+    free &= (mentor_of < 0) | in_hood[np.maximum(mentor_of, 0)]
+    pairs = np.flatnonzero(free[md.mentee] & region)
+    if pairs.size == 0:
+        return None
+    kept = best & ~free[md.mentee]
+    n_kept = np.bincount(md.mentor[kept], minlength=md.m)
+    h_kept = np.bincount(md.mentor[kept], md.load[kept], minlength=md.m).astype(np.int64)
+    sub = replace(md, cap=md.cap - n_kept, hours=md.hours - h_kept,
+                  seat_offset=md.seat_offset + n_kept)  # fmt: skip
+    if md.n_groups:
+        grp_used = np.bincount(md.group[md.mentor[kept]] + 1, minlength=md.n_groups + 1)
+        sub = replace(sub, gcap=md.gcap - grp_used[1:])
+    # every hours constraint is written: the hours left can bind whatever the seats
+    out = solve_component(sub, pairs, np.zeros(md.m, dtype=np.int64), best, seconds, workers,
+                          parameters)  # fmt: skip
+    if out.chosen is None:
+        return None
+    cand = kept.copy()
     cand[out.chosen] = True
     return cand, out.status
 
@@ -197,7 +231,12 @@ def lns_sampled(
         in_hood = np.zeros(md.m, dtype=bool)
         in_hood[first] = True
         in_hood[rng.choice(near, size=k, replace=False)] = True
-        out = _resolve(md, work, in_hood, region, top, min(left, seconds_each), workers, parameters)
+        if rng.random() < WIDE:
+            out = _resolve_wide(md, work, in_hood, region, min(left, seconds_each), workers,
+                                parameters)  # fmt: skip
+        else:
+            out = _resolve(md, work, in_hood, region, top, min(left, seconds_each), workers,
+                           parameters)  # fmt: skip
         if out is None:
             continue
         cand, status = out

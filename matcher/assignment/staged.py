@@ -27,7 +27,7 @@ __all__ = ["FIRST_SHARE", "LNS_SHARE", "solve_staged"]
 #: Share of a component's time for the first CP-SAT run (most components end in it).
 FIRST_SHARE = 0.1
 #: Share for the neighbourhood search, when the first run did not close the component.
-LNS_SHARE = 0.3
+LNS_SHARE = 0.4
 
 
 def _value(md: Model, x: BoolArray) -> int:
