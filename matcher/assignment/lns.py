@@ -1,8 +1,10 @@
 """Large-neighbourhood search: improve an hours-feasible assignment, a few mentors at a time.
 
-For components too big for one CP-SAT model, after :mod:`matcher.assignment.lagrangian`:
-each neighbourhood is small enough for CP-SAT to re-solve exactly, and a change is kept
-only when the whole assignment's exact value improves.
+:func:`lns`: for components too big for one CP-SAT model, after
+:mod:`matcher.assignment.lagrangian`. :func:`lns_sampled`: for components CP-SAT could
+not close in its first run (:mod:`matcher.assignment.staged`). Each neighbourhood is small
+enough for CP-SAT to re-solve exactly, and the best assignment changes only when the whole
+assignment's exact value improves.
 """
 
 from __future__ import annotations
@@ -181,6 +183,7 @@ def lns_sampled(
     parameters: Mapping[str, Any],
     seed: int = 0,
     seconds_each: float = 0.5,
+    patience: float = float("inf"),
 ) -> tuple[BoolArray, int]:
     """Large-neighbourhood search with sampled neighbourhoods, for a component CP-SAT
     could not close on its own in a short first run.
@@ -195,8 +198,9 @@ def lns_sampled(
     three mentors and grow by one after every ``region``-mentors-many re-solves in a row
     without an improvement, and shrink by one when a re-solve is cut by its time limit;
     never the whole component. The draws come from ``numpy``'s generator seeded with
-    ``seed`` (deterministic); how many are done depends on ``deadline``.
-    Returns (assignment, number of improving neighbourhoods).
+    ``seed`` (deterministic); how many are done depends on ``deadline``, and on
+    ``patience``: the search also stops when the best assignment has not improved for
+    that many seconds. Returns (assignment, number of improving neighbourhoods).
     """
     in_region = np.zeros(md.m, dtype=bool)
     in_region[md.mentor[region]] = True
@@ -216,9 +220,11 @@ def lns_sampled(
     current, improved = value(best), 0
     work, work_v = best, current
     size, stall = START_SIZE, 0
+    t_best = time.perf_counter()
     while True:
-        left = deadline - time.perf_counter()
-        if left < 0.05:
+        now = time.perf_counter()
+        left = deadline - now
+        if left < 0.05 or now - t_best > patience:
             break
         first = int(mentors[rng.integers(mentors.size)])
         near_mentee = np.zeros(md.n, dtype=bool)
@@ -246,7 +252,7 @@ def lns_sampled(
         else:
             stall += 1
         if v > current:
-            best, current = cand, v
+            best, current, t_best = cand, v, time.perf_counter()
         # record-to-record travel: the working assignment may fall a little (score units
         # only: below one priority unit) behind the best one, to leave a plateau
         if v >= work_v - TOLERANCE * max(int(np.abs(md.s[best]).sum()), 1):

@@ -22,12 +22,15 @@ from matcher.assignment.lns import lns_sampled
 from matcher.assignment.model import Model, objective_values
 from matcher.assignment.validate import BoolArray, IntArray
 
-__all__ = ["FIRST_SHARE", "LNS_SHARE", "solve_staged"]
+__all__ = ["FIRST_SHARE", "LNS_PATIENCE", "LNS_SHARE", "solve_staged"]
 
 #: Share of a component's time for the first CP-SAT run (most components end in it).
 FIRST_SHARE = 0.1
 #: Share for the neighbourhood search, when the first run did not close the component.
 LNS_SHARE = 0.4
+#: The search stops sooner when its best assignment has not improved for this share of the
+#: time: the second CP-SAT run, which can prove optimality, gets what is left.
+LNS_PATIENCE = 0.2
 
 
 def _value(md: Model, x: BoolArray) -> int:
@@ -50,8 +53,9 @@ def solve_staged(
     the first CP-SAT run. If that run proves the component optimal or infeasible, or
     finds no assignment while ``hint`` is None, its outcome is returned. Otherwise the
     better of its assignment and ``hint`` is improved by
-    :func:`~matcher.assignment.lns.lns_sampled` for ``LNS_SHARE`` of the time, and CP-SAT
-    runs again, hinted with the result, for the rest. The assignment returned is the best
+    :func:`~matcher.assignment.lns.lns_sampled` for ``LNS_SHARE`` of the time (less if it
+    stops improving for ``LNS_PATIENCE`` of it), and CP-SAT runs again, hinted with the
+    result, for the rest. The assignment returned is the best
     one seen (exact values); the bound is the smaller of the two runs' bounds.
     """
     t0 = time.perf_counter()
@@ -72,7 +76,8 @@ def solve_staged(
     best = max(starts, key=lambda x: _value(md, x))
     # outside the component ``best`` is empty: the search only moves pairs of ``region``
     best, _ = lns_sampled(
-        md, best, region, top, t0 + (FIRST_SHARE + LNS_SHARE) * seconds, workers, parameters
+        md, best, region, top, t0 + (FIRST_SHARE + LNS_SHARE) * seconds, workers, parameters,
+        patience=LNS_PATIENCE * seconds,
     )
     left = seconds - (time.perf_counter() - t0)
     second = solve_component(md, pairs, top, best, left, workers, parameters)
