@@ -75,10 +75,9 @@ def solve_staged(
         return first
     best = max(starts, key=lambda x: _value(md, x))
     # outside the component ``best`` is empty: the search only moves pairs of ``region``
-    best, _ = lns_sampled(
-        md, best, region, top, t0 + (FIRST_SHARE + LNS_SHARE) * seconds, workers, parameters,
-        patience=LNS_PATIENCE * seconds,
-    )
+    lns_end = t0 + (FIRST_SHARE + LNS_SHARE) * seconds
+    patience = LNS_PATIENCE * seconds
+    best, _ = lns_sampled(md, best, region, top, lns_end, workers, parameters, patience=patience)
     left = seconds - (time.perf_counter() - t0)
     second = solve_component(md, pairs, top, best, left, workers, parameters)
     bound = min(first.bound, second.bound)
