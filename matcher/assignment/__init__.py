@@ -31,7 +31,11 @@ How it works
    assignments (the relaxed answer repaired greedily and filled,
    :mod:`~matcher.assignment.repair`, and a flow restricted to the seats whose *largest*
    loads fit). The relaxation value is an upper bound for each component; CP-SAT's bound
-   is another; the smaller is reported.
+   is another; the smaller is reported. Each component is solved in stages
+   (:mod:`~matcher.assignment.staged`): CP-SAT for a tenth of its time; if that does not
+   close it, sampled large-neighbourhood search
+   (:func:`~matcher.assignment.lns.lns_sampled`) and CP-SAT again from the best
+   assignment found.
 6. **Components too big for CP-SAT** (more than 300 000 pairs) get, within their share of
    the time limit: a Lagrangian relaxation of the hours
    (:func:`~matcher.assignment.lagrangian.lagrangian`; priced min-cost flows, subgradient

@@ -23,6 +23,7 @@ from matcher.assignment.lns import lns, shortfall
 from matcher.assignment.model import NO_LIMIT, Model, hours_used, integer_model, objective_values
 from matcher.assignment.repair import fill, repair
 from matcher.assignment.result import SolveMethod, SolveResult, SolveStatus
+from matcher.assignment.staged import solve_staged
 from matcher.assignment.validate import (
     BoolArray,
     IntArray,
@@ -244,7 +245,7 @@ def _cp_sat_pass(
             statuses.append("skipped")
             bound_total += int(relax_val[c])
             continue
-        out = cp_sat.solve_component(
+        out = solve_staged(
             md, pairs, safe, hints.hint if feasible[c] else None, budget, inp.workers,
             inp.cp_sat_parameters,
         )  # fmt: skip
@@ -340,8 +341,8 @@ def solve(
     seat_offset : array of int, shape (n_mentors,), optional
         Seats already used by existing relationships (default 0).
     time_limit : float
-        Seconds, for the whole call; only CP-SAT (and, on components over 300 000
-        pairs, the Lagrangian pricing and neighbourhood search) can run out of it.
+        Seconds, for the whole call; only CP-SAT, the neighbourhood search and, on
+        components over 300 000 pairs, the Lagrangian pricing can run out of it.
     workers : int
         CP-SAT worker threads. 1 (the default) is deterministic; more run CP-SAT's
         parallel portfolio, faster on hard components but ties may break differently.
@@ -377,11 +378,12 @@ def solve(
     -----
     Deterministic: pairs are put in a canonical order before modelling, min-cost flow is
     deterministic, and CP-SAT runs with a fixed seed; with one worker only a CP-SAT run
-    cut by the time limit can differ between runs. On components over 300 000 pairs the
-    number of pricing steps and neighbourhoods done depends on the time limit and the
-    machine, so the answer (always hours-feasible, bound always valid) can too. (CP-SAT's
-    interleaved deterministic multi-worker search was 20x slower on the demo round, so it
-    is not used.)
+    cut by the time limit can differ between runs (and, on a component that its first
+    CP-SAT run does not close, how many neighbourhoods the search after it tries). On
+    components over 300 000 pairs the number of pricing steps and neighbourhoods done
+    depends on the time limit and the machine, so the answer (always hours-feasible, bound
+    always valid) can too. (CP-SAT's interleaved deterministic multi-worker search was 20x
+    slower on the demo round, and no better on OR-Library gapd, so it is not used.)
     """
     t0 = time.perf_counter()
     inp = validate(
