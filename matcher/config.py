@@ -220,7 +220,7 @@ class SolverConfig(_Section):
         "(0: search until the time limit)",
     )
     pricing_min_pairs: int = Field(
-        1_000_000,
+        2_000,
         ge=0,
         le=2**40,
         description="rounds with at least this many feasible pairs are solved on a "

@@ -206,9 +206,13 @@ def _run(
         return CpOutcome("unknown", None, ub)
     sol = np.asarray(solver.response_proto.solution, dtype=np.int64)
     chosen = lay.pairs[sol[: lay.k] > 0]
-    if status == cp_model.OPTIMAL:
-        return CpOutcome("optimal", chosen, constant - round(solver.objective_value))
     ub = constant - math.ceil(solver.best_objective_bound - 1e-6)
+    # CP-SAT also says OPTIMAL when it stopped at a relative or absolute gap limit
+    # (``[solver.cp_sat]``): optimal here only when the bound meets the value
+    if status == cp_model.OPTIMAL and constant - round(solver.objective_value) >= ub:
+        return CpOutcome("optimal", chosen, constant - round(solver.objective_value))
+    if status == cp_model.OPTIMAL:
+        return CpOutcome("feasible", chosen, ub)
     return CpOutcome(name.lower(), chosen, ub)
 
 

@@ -1,4 +1,4 @@
-"""Components too big for CP-SAT where hours bind: priced hours, certified over every pair.
+"""Components of a priced round where hours bind: priced hours, certified over every pair.
 
 :func:`improve_hours` prices the mentors' hours (Lagrangian multipliers) on the working
 set instead of every pair: each step re-optimises the working set's flow at the new hour
@@ -52,6 +52,7 @@ class HoursOutcome:
 
     chosen: IntArray  # store positions, hours-feasible
     bound: IntArray  # per component (only the components given are meaningful)
+    value: IntArray  # per component: the exact value of ``chosen`` there
     steps: int  # priced flows solved
 
 
@@ -145,7 +146,8 @@ def improve_hours(
     if short > 0:
         best, _ = lns(md, best, _mask(cols.pos, relaxed), region, sm.safe_cap, deadline,
                       workers, parameters, enough=short)  # fmt: skip
-    return HoursOutcome(cols.pos[best & region], bound, steps)
+    best &= region
+    return HoursOutcome(cols.pos[best], bound, comp.values(md, best), steps)
 
 
 def _short(

@@ -159,9 +159,11 @@ def _relax(md: Model, comp: Components, method: str) -> _Relaxation | None:
     return _Relaxation(relax_cap, relaxed, relax_val, to_cp)
 
 
-def _hints(md: Model, comp: Components, relax: _Relaxation, safe: IntArray) -> _Hints:
-    """The better of two hours-feasible assignments per component: the relaxation repaired
-    and filled, and a flow restricted to ``safe`` seats."""
+def _hints(
+    md: Model, comp: Components, relax: _Relaxation, safe: IntArray, start: BoolArray | None
+) -> _Hints:
+    """The best hours-feasible assignment per component of: the relaxation repaired and
+    filled, a flow restricted to ``safe`` seats, and the caller's ``start`` (if any)."""
     to_cp = relax.to_cp
     cp_pair = to_cp[comp.of_pair(md)]
     hint = fill(md, repair(md, relax.chosen), cp_pair, rounds=4)
@@ -182,6 +184,10 @@ def _hints(md: Model, comp: Components, relax: _Relaxation, safe: IntArray) -> _
         better = (v_res > v_rep) | ~hint_feasible_comp
         take = res_mask & better[comp.of_pair(md)]
         hint = np.where(take, restricted, hint)
+        hint_feasible_comp |= to_cp
+    if start is not None:  # satisfies every constraint (the caller's contract)
+        better = (comp.values(md, start) > comp.values(md, hint)) | ~hint_feasible_comp
+        hint = np.where(cp_pair & better[comp.of_pair(md)], start, hint)
         hint_feasible_comp |= to_cp
     final = np.where(cp_pair, hint, relax.chosen)
     return _Hints(hint, hint_feasible_comp, final, comp_pairs, too_big)
@@ -398,9 +404,12 @@ def solve(
     return solve_model(inp, integer_model(inp), t0)
 
 
-def solve_model(inp: SolveInput, md: Model, t0: float) -> SolveResult:
+def solve_model(
+    inp: SolveInput, md: Model, t0: float, start: BoolArray | None = None
+) -> SolveResult:
     """The stages of :func:`solve` on a prebuilt integer model of ``inp``'s pairs
-    (``md.orig`` indexes them), the time limit counted from ``t0``.
+    (``md.orig`` indexes them), the time limit counted from ``t0``. ``start`` (per pair of
+    ``md``), an assignment satisfying every constraint, joins the hints CP-SAT starts from.
 
     :mod:`matcher.assignment.pricing` calls it on whole components of a round, with a
     model whose constants are the whole round's (:func:`~matcher.assignment.store.working_model`).
@@ -430,7 +439,7 @@ def solve_model(inp: SolveInput, md: Model, t0: float) -> SolveResult:
     if not relax.to_cp.any():
         return run.result(relax.chosen, SolveStatus.OPTIMAL, 0, flow, n_real, 0)
 
-    hints = _hints(md, comp, relax, safe)
+    hints = _hints(md, comp, relax, safe, start)
     relax, hints = _improve_big_components(run, comp, relax, hints, safe)
     cp = _cp_sat_pass(run, comp, relax, hints, safe)
     method_ = SolveMethod.CP_SAT if relax.to_cp.sum() == n_real else SolveMethod.MIXED

@@ -146,6 +146,47 @@ def test_priced_hours_give_a_bound_valid_over_every_pair(r: Round) -> None:
         assert res.objective == exact.objective
 
 
+@settings(max_examples=30, deadline=None)
+@given(rounds(hours=True))
+def test_cp_sat_after_priced_hours_never_loses_what_they_found(r: Round) -> None:
+    """CP-SAT on the small hours-bound components starts from the priced hours'
+    assignment: the answer is never worse than the priced hours alone (``cp_sat_pairs=0``),
+    and its bound no looser. (CP-SAT told to stop at its first solution: on rounds this
+    small it would otherwise find the optimum from anywhere.)"""
+    first = {"cp_sat_parameters": {"absolute_gap_limit": 1e15}, "time_limit": 1.0}
+    alone = r.priced(working_set=1, mentor_working_set=None, cp_sat_pairs=0, **first)
+    both = r.priced(working_set=1, mentor_working_set=None, **first)
+    assert feasible(r, both)
+    assert both.objective >= alone.objective
+    assert both.bound <= alone.bound
+    assert r.all_pairs().objective <= both.bound
+
+
+@SETTINGS
+@given(rounds(hours=True), st.sampled_from([0.01, 0.2, 0.5]))
+def test_gap_limit_holds_where_cp_sat_is_skipped(r: Round, limit: float) -> None:
+    """With a gap limit, the hours-bound components already within it keep the priced
+    hours' answer (no CP-SAT): the whole answer is within the limit of its bound, which
+    holds over every pair."""
+    res = r.priced(working_set=1, mentor_working_set=None, gap_limit=limit)
+    assert feasible(r, res)
+    assert res.bound - res.objective <= limit * max(res.bound, 0)
+    assert res.objective <= r.all_pairs().objective <= res.bound
+
+
+@settings(max_examples=300, deadline=None)
+@given(rounds(hours=True))
+def test_cp_sat_stopped_at_its_gap_limit_is_not_called_optimal(r: Round) -> None:
+    """CP-SAT reports OPTIMAL when it stops at a ``relative_gap_limit`` or
+    ``absolute_gap_limit`` passed through ``[solver.cp_sat]``; the answer is then optimal
+    only when its bound meets its value, and the bound stays valid."""
+    exact = r.all_pairs()
+    loose = r.all_pairs(cp_sat_parameters={"absolute_gap_limit": 1e15}, time_limit=1.0)
+    assert loose.objective <= exact.objective <= loose.bound
+    if loose.status == "optimal":
+        assert loose.objective == exact.objective == loose.bound
+
+
 def crowded_round(n: int = 60, m: int = 12, seed: int = 3) -> Round:
     """Every mentee's best pair is the same busy mentor: a one-pair working set is far
     from enough, so pricing must add many pairs over several rounds."""
