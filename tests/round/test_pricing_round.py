@@ -23,14 +23,12 @@ def test_pricing_round_has_the_all_pairs_optimum(
 ) -> None:
     """Forced pricing (from a one-pair working set) and every pair in the solver give the
     same objective, both proven optimal, with the default support hours (mentors' hours
-    bind) and with none. (``gap_limit = 0``: the default lets the priced hours stop once
-    within 0.01 % of the bound, before CP-SAT proves the small components.)"""
+    bind) and with none."""
     zero = {"weekly": 0.0, "fortnightly": 0.0, "monthly": 0.0, "existing": 0.0}
     extra = {} if default_hours else {"support_hours": zero}
-    exact = {"gap_limit": 0.0}
-    every = config_from_dict({**extra, "solver": {**exact, "working_set_per_mentee": 0}})
+    every = config_from_dict({**extra, "solver": {"working_set_per_mentee": 0}})
     priced = config_from_dict(
-        {**extra, "solver": {**exact, "working_set_per_mentee": 1, "pricing_min_pairs": 0}}
+        {**extra, "solver": {"working_set_per_mentee": 1, "pricing_min_pairs": 0}}
     )
     files = dict(caseload)
     del files["prisons"]
