@@ -151,9 +151,25 @@ def _hours_parts(
     parts = [_Part(out.chosen[~in_exact], int(bound[bad & ~exact].sum()))]
     if exact.any():
         seconds = inp.time_limit - (time.perf_counter() - t0)
-        part = _exact_part(sm, inp, load_f, comp, exact, seconds, out.chosen[in_exact])
+        start = out.chosen[in_exact]
+        part = _exact_part(sm, inp, load_f, comp, exact, seconds, start)
+        # CP-SAT starts from the priced answer, but a hint is no promise: per component,
+        # keep whichever of the two is worth more
+        worse = exact & (_values(sm, comp, part.chosen) < _values(sm, comp, start))
+        if worse.any():
+            keep = ~worse[comp.of_mentee[sm.mentee[part.chosen]]]
+            take = worse[comp.of_mentee[sm.mentee[start]]]
+            chosen = np.sort(np.concatenate([part.chosen[keep], start[take]]))
+            part = replace(part, chosen=chosen)
         parts.append(replace(part, bound=min(part.bound, int(bound[exact].sum()))))
     return parts
+
+
+def _values(sm: StoreModel, comp: Comps, chosen: IntArray) -> IntArray:
+    """Per component, the exact value of the assignment at store positions ``chosen``."""
+    md = working_model(sm, chosen)
+    out: IntArray = comp.values(md, np.ones(chosen.size, dtype=bool))
+    return out
 
 
 def solve_store(
