@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from matcher.assignment.cp_sat import solve_component
-from matcher.assignment.model import Model, objective_values
+from matcher.assignment.model import Model, total_value
 from matcher.assignment.validate import BoolArray, IntArray
 
 __all__ = ["lns", "lns_sampled", "shortfall"]
@@ -139,12 +139,7 @@ def lns(
     m_start = np.searchsorted(md.mentor[by_mentor], np.arange(md.m + 1))
     m_start_mentee = np.searchsorted(md.mentee, np.arange(md.n + 1))  # pairs sorted by mentee
     done = np.zeros(md.m, dtype=bool)
-    comp_one = np.zeros(max(md.n, md.m, 1), dtype=np.int64)
-
-    def value(x: BoolArray) -> int:
-        return int(objective_values(md, x, comp_one[: md.n], comp_one[: md.m], 1)[0])
-
-    current = value(best)
+    current = total_value(md, best)
     stop_at = None if enough is None else current + enough
     improved = improved_before_pass = 0
     t_last = 0.0
@@ -178,7 +173,7 @@ def lns(
         if out is None:
             continue
         cand_x = out[0]
-        v = value(cand_x)
+        v = total_value(md, cand_x)
         if v > current:
             best, current, improved = cand_x, v, improved + 1
             if stop_at is not None and current >= stop_at:
@@ -223,14 +218,9 @@ def lns_sampled(
     rng = np.random.default_rng(seed)
     # each re-solve stops on CP-SAT's deterministic clock, not the wall clock
     parameters = {"max_deterministic_time": SUB_DETERMINISTIC_TIME, **parameters}
-    comp_one = np.zeros(max(md.n, md.m, 1), dtype=np.int64)
-
-    def value(x: BoolArray) -> int:
-        return int(objective_values(md, x, comp_one[: md.n], comp_one[: md.m], 1)[0])
-
     by_mentor = np.argsort(md.mentor, kind="stable")
     m_start = np.searchsorted(md.mentor[by_mentor], np.arange(md.m + 1))
-    current, improved = value(best), 0
+    current, improved = total_value(md, best), 0
     work, work_v = best, current
     size, stall = START_SIZE, 0
     t_best = time.perf_counter()
@@ -259,7 +249,7 @@ def lns_sampled(
         if out is None:
             continue
         cand, status = out
-        v = value(cand)
+        v = total_value(md, cand)
         if v > work_v:
             improved, stall = improved + 1, 0
         else:

@@ -27,6 +27,7 @@ __all__ = [
     "integer_model",
     "objective_values",
     "seat_cost_table",
+    "total_value",
 ]
 
 # Hours of a mentor without a limit, in load units; far above any real sum of loads.
@@ -218,6 +219,12 @@ def objective_values(
         start, cum = seat_cost_table(md)
         np.add.at(out, comp_mentor, -cum[start + used])
     return out
+
+
+def total_value(md: Model, chosen: BoolArray) -> int:
+    """Objective of an assignment over the whole model (exact, objective units)."""
+    one = np.zeros(max(md.n, md.m, 1), dtype=np.int64)  # every pair in component 0
+    return int(objective_values(md, chosen, one[: md.n], one[: md.m], 1)[0])
 
 
 def hours_used(md: Model, chosen: BoolArray) -> IntArray:

@@ -20,7 +20,7 @@ from matcher.assignment.components import Components, find_components
 from matcher.assignment.flow import flow_assignment, seats_where_loads_fit
 from matcher.assignment.lagrangian import lagrangian
 from matcher.assignment.lns import lns, shortfall
-from matcher.assignment.model import NO_LIMIT, Model, hours_used, integer_model, objective_values
+from matcher.assignment.model import NO_LIMIT, Model, hours_used, integer_model, total_value
 from matcher.assignment.repair import fill, repair
 from matcher.assignment.result import SolveMethod, SolveResult, SolveStatus
 from matcher.assignment.staged import solve_staged
@@ -64,8 +64,7 @@ class _Run:
             )  # fmt: skip
         pairs = np.flatnonzero(chosen)
         mentor_of[md.mentee[pairs]] = md.mentor[pairs]
-        comp_dummy = np.zeros(max(md.n, md.m, 1), dtype=np.int64)
-        value = int(objective_values(md, chosen, comp_dummy, comp_dummy[: md.m], 1)[0])
+        value = total_value(md, chosen)
         bound = max(bound, value)
         if status == SolveStatus.OPTIMAL:
             bound = value

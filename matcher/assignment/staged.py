@@ -19,7 +19,7 @@ import numpy as np
 
 from matcher.assignment.cp_sat import CpOutcome, solve_component
 from matcher.assignment.lns import lns_sampled
-from matcher.assignment.model import Model, objective_values
+from matcher.assignment.model import Model, total_value
 from matcher.assignment.validate import BoolArray, IntArray
 
 __all__ = ["FIRST_SHARE", "LNS_PATIENCE", "LNS_SHARE", "solve_staged"]
@@ -31,11 +31,6 @@ LNS_SHARE = 0.4
 #: The search stops sooner when its best assignment has not improved for this share of the
 #: time: the second CP-SAT run, which can prove optimality, gets what is left.
 LNS_PATIENCE = 0.2
-
-
-def _value(md: Model, x: BoolArray) -> int:
-    one = np.zeros(max(md.n, md.m, 1), dtype=np.int64)
-    return int(objective_values(md, x, one[: md.n], one[: md.m], 1)[0])
 
 
 def solve_staged(
@@ -73,7 +68,7 @@ def solve_staged(
         starts.append(hint & region)
     if not starts:
         return first
-    best = max(starts, key=lambda x: _value(md, x))
+    best = max(starts, key=lambda x: total_value(md, x))
     # outside the component ``best`` is empty: the search only moves pairs of ``region``
     lns_end = t0 + (FIRST_SHARE + LNS_SHARE) * seconds
     patience = LNS_PATIENCE * seconds
@@ -87,5 +82,5 @@ def solve_staged(
         return CpOutcome(status, chosen, second.bound if second.status == "optimal" else bound)
     x = np.zeros(md.mentee.size, dtype=bool)
     x[second.chosen] = True
-    chosen = second.chosen if _value(md, x) >= _value(md, best) else np.flatnonzero(best)
+    chosen = second.chosen if total_value(md, x) >= total_value(md, best) else np.flatnonzero(best)
     return CpOutcome(second.status, chosen, bound)
