@@ -35,6 +35,11 @@ _POLL_SECONDS = 0.1
 class _Worker:
     process: subprocess.Popen[bytes]
     conn: Duplex
+    # The service's shutdown and the runner thread whose pipe just broke can both stop
+    # the same worker: closing its pipe twice at once closed a descriptor already closed
+    # (EBADF, seen once in CI), so stopping is serialised and done once.
+    _stop_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _stopped: bool = False
 
     @classmethod
     def start(cls) -> _Worker:
@@ -60,12 +65,16 @@ class _Worker:
         return self.process.poll() is None
 
     def stop(self) -> None:
-        if self.alive():
-            self.process.kill()
-        self.process.wait(10)
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        self.conn.close()
+        with self._stop_lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            if self.alive():
+                self.process.kill()
+            self.process.wait(10)
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+            self.conn.close()
 
 
 @dataclass
