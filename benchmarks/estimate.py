@@ -1,7 +1,9 @@
-"""The ``stress`` scenarios (200k x 40k): estimated, not run, until a memory plan exists.
+"""The ``stress`` scenarios (200k x 40k): matcher run under its memory plan, the
+alternatives estimated.
 
-No method holds the round's ~200 M pairs within the memory budget of a shared machine, so
-nothing is allocated at that size. Instead:
+No alternative holds the round's ~200 M pairs within the memory budget of a shared
+machine (each reads an instance of every pair, 32 bytes a pair, and builds its own model
+on top), so nothing of theirs is allocated at that size. Instead:
 
 - **pairs**: the candidate pass is run (in a child, watched) on every 50th mentee against
   every mentor, and the count scaled up;
@@ -133,8 +135,8 @@ def run_estimate(
                 why = (f"estimated peak {est / 1024:.1f} GiB for {pairs:,} pairs (fit over {k} "
                        f"measured rounds: {b * 2**20:.0f} B per pair), "
                        + (f"over the {budget.memory_gib:g} GiB budget" if over else
-                          "within the budget, but every pair in memory at this size waits "
-                          "for the memory plan (issue 11) on a shared machine"))  # fmt: skip
+                          "within the budget, but its instance of every pair (32 bytes a "
+                          "pair) is not written at this size"))  # fmt: skip
             if method == "matcher" and _has_memory_plan():
                 rows.append(_matcher_under_plan(sc, c, repeats, budget, pairs, est))
                 continue

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from benchmarks.alternatives import Instance, evaluate, run_method
 
@@ -165,9 +166,12 @@ def _wrapped(module: Any, calls: _Calls, inspect: Callable[..., None]) -> Iterat
             setattr(module, name, real)
 
 
-def _instance_of(args: tuple[Any, ...], kw: dict[str, Any]) -> Instance:
+def _instance_of(
+    args: tuple[Any, ...], kw: dict[str, Any], only: npt.NDArray[np.int64] | None = None
+) -> Instance:
     """The :class:`Instance` of one ``solve_round`` call, as ``matcher.round.run`` makes it:
-    every pair of its store (``chosen`` are positions in it either way)."""
+    every pair of its store (``chosen`` are positions in it either way), or only the pairs
+    at positions ``only`` (for checking an assignment without a copy of every pair)."""
     from matcher.criteria import SCORE_GRID
 
     n, m = int(kw["n_mentees"]), int(kw["n_mentors"])
@@ -175,11 +179,12 @@ def _instance_of(args: tuple[Any, ...], kw: dict[str, Any]) -> Instance:
     hours = kw.get("mentor_hours")
     group = kw.get("mentor_group")
     store = args[0] if args else kw["store"]
-    mentee = np.asarray(store.mentee, dtype=np.int64)
+    pos = np.arange(len(store.mentor)) if only is None else np.asarray(only, dtype=np.int64)
+    mentee = store.mentee_at(pos) if only is not None else store.mentee.astype(np.int64)
     return Instance(
         mentee=mentee,
-        mentor=np.asarray(store.mentor, dtype=np.int64),
-        score=np.subtract(SCORE_GRID, store.score_steps, dtype=f64) / SCORE_GRID,
+        mentor=np.asarray(store.mentor[pos], dtype=np.int64),
+        score=np.subtract(SCORE_GRID, store.score_steps[pos], dtype=f64) / SCORE_GRID,
         load=np.asarray(kw["mentee_load"], dtype=f64)[mentee],
         priority=np.asarray(kw.get("priority", np.ones(n)), dtype=f64),
         capacity=np.asarray(kw["mentor_capacity"], dtype=np.int64),
@@ -203,11 +208,17 @@ def _matcher_run(req: dict[str, Any]) -> dict[str, Any]:
     calls = _Calls()
 
     def inspect(args: tuple[Any, ...], kw: dict[str, Any], solved: Any) -> None:
-        inst = _instance_of(args, kw)
-        ev = evaluate(inst, solved.chosen)
-        calls.check = {"pairs": inst.pairs, **asdict(ev)}
+        # The check reads the chosen pairs only, so that it adds nothing per pair to the
+        # peak; the instance the alternatives read is written (every pair) when asked for.
         if req.get("dump"):
+            inst = _instance_of(args, kw)
+            ev = evaluate(inst, solved.chosen)
             inst.write(Path(req["dump"]))
+        else:
+            inst = _instance_of(args, kw, solved.chosen)
+            ev = evaluate(inst, np.arange(inst.pairs))
+        store = args[0] if args else kw["store"]
+        calls.check = {"pairs": len(store.mentor), **asdict(ev)}
 
     files = {k: folder / f"{k}.csv" for k in ("existing", "supervisors", "prisons")}
     given: dict[str, Any] = {k: p for k, p in files.items() if p.exists()}

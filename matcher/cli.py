@@ -209,7 +209,7 @@ def candidates(
         c = load_caseload(mentees, mentors, prisons=prisons, config=config)
         cands = find_candidates(c.mentees, c.mentors, config, as_of=_day(as_of) or date.today())
         write_candidates(out, cands, c.mentees, c.mentors)
-    click.echo(f"{cands.mentee.size} feasible pairs for {len(c.mentees)} mentees -> {out}")
+    click.echo(f"{len(cands)} feasible pairs for {len(c.mentees)} mentees -> {out}")
 
 
 @main.command("shortlist")

@@ -1,6 +1,6 @@
 """The memory plan of a round: its peak estimated from its counts, refused up front if too big.
 
-A national round's memory is dominated by its candidate pairs (12 bytes each, for the
+A national round's memory is dominated by its candidate pairs (8 bytes each, for the
 whole round) and, when every pair is in the solver, the solver's model of them (about
 200 bytes each); the per-mentee records, rows and outputs come next. :func:`pair_check`
 returns the check the candidate search runs once it knows the most pairs the round can
@@ -40,8 +40,9 @@ __all__ = [
 ]
 
 GIB = 2**30
-#: Bytes per candidate pair kept for the whole round (mentee, mentor, score steps).
-PAIR_BYTES = 12
+#: Bytes per candidate pair kept for the whole round (mentor, score steps; the mentees are
+#: CSR offsets, per mentee).
+PAIR_BYTES = 8
 #: Bytes per pair of the all-pairs solver (its integer model, flow arcs and copies).
 SOLVER_PAIR_BYTES = 240
 #: Bytes per mentee of the solver by pricing (working set, simplex, sweeps' outputs).

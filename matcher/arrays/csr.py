@@ -1,11 +1,11 @@
-"""Row offsets of pairs sorted by row (CSR), without copying the pairs."""
+"""Row offsets of pairs sorted by row (CSR): the pairs' rows are never stored per pair."""
 
 from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["row_starts"]
+__all__ = ["expand_rows", "row_starts", "rows_at", "sorted_offsets"]
 
 
 def row_starts(rows: npt.NDArray[np.integer], n: int) -> npt.NDArray[np.int64]:
@@ -18,3 +18,37 @@ def row_starts(rows: npt.NDArray[np.integer], n: int) -> npt.NDArray[np.int64]:
         raise OverflowError(f"{n} rows do not fit the dtype {rows.dtype}")
     keys = np.arange(n + 1, dtype=rows.dtype)
     return np.searchsorted(rows, keys).astype(np.int64)
+
+
+def sorted_offsets(rows: npt.NDArray[np.integer], n: int) -> npt.NDArray[np.int64]:
+    """:func:`row_starts` of ``rows``, checked in the same read: sorted and in ``[0, n)``.
+
+    Raises
+    ------
+    ValueError
+        If ``rows`` is not sorted or holds a row outside ``[0, n)``.
+    """
+    if rows.size == 0:
+        return np.zeros(n + 1, dtype=np.int64)
+    from matcher.arrays.csr_kernel import offsets  # numba: loaded only when used
+
+    indptr, ok = offsets(rows, np.int64(n))
+    if not ok:
+        raise ValueError(f"pairs must be sorted by row, each row in [0, {n})")
+    out: npt.NDArray[np.int64] = indptr
+    return out
+
+
+def rows_at(indptr: npt.NDArray[np.int64], pos: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """The row of each position ``pos`` (int64): ``i`` with ``indptr[i] <= p < indptr[i+1]``."""
+    p = np.asarray(pos, dtype=np.int64)
+    out: npt.NDArray[np.int64] = np.searchsorted(indptr, p, side="right") - 1
+    return out
+
+
+def expand_rows(
+    indptr: npt.NDArray[np.int64], dtype: npt.DTypeLike = np.int32
+) -> npt.NDArray[np.integer]:
+    """Every pair's row (``dtype``), materialised: ``indptr[-1]`` values."""
+    n = indptr.size - 1
+    return np.repeat(np.arange(n, dtype=dtype), np.diff(indptr))

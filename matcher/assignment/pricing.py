@@ -1,6 +1,6 @@
 """Exact assignment of a whole round without holding every pair in the solver (pricing).
 
-:func:`solve_store` takes every feasible pair in a compact store (12 bytes a pair: the
+:func:`solve_store` takes every feasible pair in a compact store (8 bytes a pair: the
 arrays of :class:`matcher.candidates.Candidates`) and solves on a *working set* of them,
 certifying the answer over every pair by *pricing* (column generation):
 
@@ -147,7 +147,7 @@ def _hours_parts(
     )  # fmt: skip
     bound = np.minimum(out.bound, ub)
     exact = small & (bound > out.value)  # not proven yet
-    in_exact = exact[comp.of_mentee[sm.mentee[out.chosen]]]
+    in_exact = exact[comp.of_mentee[sm.mentee_at(out.chosen)]]
     parts = [_Part(out.chosen[~in_exact], int(bound[bad & ~exact].sum()))]
     if exact.any():
         seconds = inp.time_limit - (time.perf_counter() - t0)
@@ -157,8 +157,8 @@ def _hours_parts(
         # keep whichever of the two is worth more
         worse = exact & (_values(sm, comp, part.chosen) < _values(sm, comp, start))
         if worse.any():
-            keep = ~worse[comp.of_mentee[sm.mentee[part.chosen]]]
-            take = worse[comp.of_mentee[sm.mentee[start]]]
+            keep = ~worse[comp.of_mentee[sm.mentee_at(part.chosen)]]
+            take = worse[comp.of_mentee[sm.mentee_at(start)]]
             chosen = np.sort(np.concatenate([part.chosen[keep], start[take]]))
             part = replace(part, chosen=chosen)
         parts.append(replace(part, bound=min(part.bound, int(bound[exact].sum()))))
@@ -203,7 +203,8 @@ def solve_store(
     store : PairStore
         Every candidate pair, sorted by mentee: ``mentee``, ``mentor`` (int32) and
         ``score_steps`` (uint32; score = ``1 - steps / 2**30``), e.g. a
-        :class:`~matcher.candidates.Candidates`.
+        :class:`~matcher.candidates.Candidates`; a store with ``indptr`` (int64 offsets
+        per mentee) is read through them, never its ``mentee``.
     mentee_load : array of float, shape (n_mentees,), optional
         Weekly hours each mentee would use on any mentor (default 0).
     working_set : int
@@ -262,7 +263,7 @@ def _solve(
     bad = np.zeros(comp.count, dtype=bool)
     bad[comp.of_mentor[over]] = True
     small = bad & (comp.pairs <= cp_sat_pairs)
-    keep = ~bad[comp.of_mentee[sm.mentee[relaxed]]]
+    keep = ~bad[comp.of_mentee[sm.mentee_at(relaxed)]]
     parts = [_Part(relaxed[keep], int(ub[~bad].sum()))]
     rounds = cols.rounds
     if bad.any():
@@ -319,9 +320,10 @@ def solve_round(
     ``pricing_min_pairs`` pairs, else :func:`~matcher.assignment.solve` with every pair
     (``working_set=0``: always the latter). Other keyword arguments as for
     :func:`solve_store`."""
-    if working_set > 0 and store.mentee.size >= pricing_min_pairs:
+    if working_set > 0 and store.mentor.size >= pricing_min_pairs:
         return solve_store(store, mentee_load=mentee_load, working_set=working_set, **kw)
     score = np.subtract(SCORE_GRID, store.score_steps, dtype=np.float64)
     score /= SCORE_GRID
-    load = np.asarray(mentee_load, dtype=np.float64)[store.mentee]
-    return solve(store.mentee, store.mentor, score, load=load, **kw)
+    mentee = store.mentee  # every pair in the solver: its arrays are larger than this
+    load = np.asarray(mentee_load, dtype=np.float64)[mentee]
+    return solve(mentee, store.mentor, score, load=load, **kw)

@@ -5,7 +5,7 @@
 - :mod:`~matcher.candidates.kernel`: the compiled pass (numba) that applies every rule and
   sums every criterion's term; :mod:`~matcher.candidates.marshal` builds its arguments.
 - :mod:`~matcher.candidates.search`: :func:`find_candidates`, chunks and threads.
-- :mod:`~matcher.candidates.pairs`: :class:`Candidates`, 12 bytes a pair.
+- :mod:`~matcher.candidates.pairs`: :class:`Candidates`, 8 bytes a pair (mentees as CSR offsets).
 - :mod:`~matcher.candidates.cascade`: one mentee's rule cascade and its reason.
 - :mod:`~matcher.candidates.cascades`: the same reasons for many mentees at once.
 - :mod:`~matcher.candidates.writer`: the candidates CSV.

@@ -268,12 +268,13 @@ def chunk_keys(start, stop, cells, g, r, dist, s, terms, n_own, keys, pend_i, pe
 
 @njit(nogil=True, cache=True)
 def emit(  # type: ignore[no-untyped-def]
-    keys, counts, start, r_bits, grid_bits, inv_rank, mentee, mentor, steps, at,
+    keys, r_bits, grid_bits, inv_rank, mentor, steps, at,
 ):  # fmt: skip
     """Decode a chunk's sorted keys into the round's pair arrays from position ``at``.
 
-    Writes ``mentee`` (``start`` onwards, ``counts`` pairs each), ``mentor`` (the caller's
-    index of the rank in each key) and ``steps``; returns the position after the last.
+    Writes ``mentor`` (the caller's index of the rank in each key) and ``steps``; returns
+    the position after the last. (The chunk's pairs per mentee are its ``counts``: the
+    round keeps those as CSR offsets, never a mentee per pair.)
     """
     mask = np.uint64((1 << r_bits) - 1)
     gmask = np.uint64((1 << grid_bits) - 1)
@@ -282,11 +283,6 @@ def emit(  # type: ignore[no-untyped-def]
         key = keys[k]
         mentor[at + k] = inv_rank[key & mask]
         steps[at + k] = (key >> shift) & gmask
-    pos = at
-    for c in range(len(counts)):
-        for _ in range(counts[c]):
-            mentee[pos] = start + c
-            pos += 1
     return at + len(keys)
 
 

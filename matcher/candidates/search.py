@@ -248,7 +248,7 @@ def find_candidates(
     expect = _expected_pairs(r, entries, size, bound)
     if check_pairs is not None:
         check_pairs(expect)
-    out = _Output(expect)
+    out = _Output(expect, len(me))
     spans = _chunks(len(me), size)
     at = 0
     with ThreadPoolExecutor(workers) if workers > 1 and len(me) > size else nullcontext() as pool:
@@ -256,11 +256,12 @@ def find_candidates(
             _chunk_pairs(r, *s) for s in spans)  # fmt: skip
         for chunk in chunks:
             out.reserve(at + len(chunk.keys), bound)
-            at = emit(chunk.keys, chunk.counts, chunk.start, r_bits, GRID_BITS, inv_rank,
-                      out.mentee, out.mentor, out.steps, at)  # fmt: skip
+            at = emit(chunk.keys, r_bits, GRID_BITS, inv_rank, out.mentor, out.steps, at)
+            out.counts[chunk.start + 1 : chunk.start + 1 + len(chunk.counts)] = chunk.counts
             del chunk
     out.trim(at)
-    return Candidates(out.mentee, out.mentor, out.steps, me, mo, config)
+    indptr = np.cumsum(out.counts)
+    return Candidates.from_offsets(indptr, out.mentor, out.steps, me, mo, config)
 
 
 #: Rounds of fewer chunks are not sampled (their bound is small); larger ones sample
@@ -298,21 +299,21 @@ class _Output:
     the grid bound, so nothing relies on the system overcommitting memory.
     """
 
-    def __init__(self, size: int) -> None:
-        self.mentee = np.empty(size, dtype=np.int32)
+    def __init__(self, size: int, n_mentees: int) -> None:
+        self.counts = np.zeros(n_mentees + 1, dtype=np.int64)  # [i + 1]: mentee i's pairs
         self.mentor = np.empty(size, dtype=np.int32)
         self.steps = np.empty(size, dtype=np.uint32)
 
     def reserve(self, need: int, bound: int) -> None:
-        size = self.mentee.size
+        size = self.mentor.size
         if need > size:
             new = min(bound, max(need, size + size // 4))
-            for name in ("mentee", "mentor", "steps"):
+            for name in ("mentor", "steps"):
                 old = getattr(self, name)
                 grown = np.empty(new, dtype=old.dtype)
                 grown[:size] = old
                 setattr(self, name, grown)
 
     def trim(self, size: int) -> None:
-        for a in (self.mentee, self.mentor, self.steps):
+        for a in (self.mentor, self.steps):
             a.resize(size, refcheck=False)  # no view of them exists yet

@@ -49,7 +49,7 @@ def write_candidates(
             rows = perm[lo : lo + block]
             crit = candidates.criteria_at(rows)
             cols = [
-                me_ids[candidates.mentee[rows]].tolist(),
+                me_ids[candidates.mentee_at(rows)].tolist(),
                 mo_ids[candidates.mentor[rows]].tolist(),
                 _fmt(candidates.score[rows]),
                 *(_fmt(crit[name]) for name in CRITERION_NAMES),

@@ -16,26 +16,28 @@ __all__ = ["pair_limits"]
 
 
 @njit(cache=True, nogil=True)
-def pair_limits(mentee, mentor, need, full, used, limit, sup, n):  # type: ignore[no-untyped-def]
+def pair_limits(indptr, mentor, need, full, used, limit, sup):  # type: ignore[no-untyped-def]
     """Codes 0 capacity, 1 weekly hours, 2 supervisor cap, 3 room left (the order of
     :data:`matcher.explain.limits.LIMITS`); the hours test is ``used + need > limit``,
-    evaluated as the numpy expression it replaces, bit for bit."""
+    evaluated as the numpy expression it replaces, bit for bit. Mentee ``i``'s pairs are
+    ``indptr[i]:indptr[i + 1]``."""
+    n = indptr.size - 1
     kinds = np.empty(mentor.size, np.int8)
     counts = np.zeros((n, 4), np.int64)
     first_room = np.full(n, -1, np.int64)
-    for p in range(mentor.size):
-        j = mentor[p]
-        i = mentee[p]
-        if full[j]:
-            k = 0
-        elif used[j] + need[i] > limit[j]:
-            k = 1
-        elif sup[j]:
-            k = 2
-        else:
-            k = 3
-            if first_room[i] < 0:
-                first_room[i] = p
-        kinds[p] = k
-        counts[i, k] += 1
+    for i in range(n):
+        for p in range(indptr[i], indptr[i + 1]):
+            j = mentor[p]
+            if full[j]:
+                k = 0
+            elif used[j] + need[i] > limit[j]:
+                k = 1
+            elif sup[j]:
+                k = 2
+            else:
+                k = 3
+                if first_room[i] < 0:
+                    first_room[i] = p
+            kinds[p] = k
+            counts[i, k] += 1
     return kinds, counts, first_room

@@ -14,7 +14,6 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from matcher.arrays.csr import row_starts
 from matcher.assignment import SolveResult
 from matcher.candidates import Candidates, cascade_reasons
 from matcher.models import Mentee, Mentor
@@ -158,14 +157,14 @@ class RoundState:
         n_mentors, n_groups = len(mentors), len(loads.sup_cap)
         group = loads.group
         j = cands.mentor[solved.chosen]
-        hours = cands.mentee_arrays.support_hours[cands.mentee[solved.chosen]]
+        hours = cands.mentee_arrays.support_hours[cands.mentee_at(solved.chosen)]
         seats = np.bincount(j, minlength=n_mentors).astype(np.int64)
         new_hours = np.bincount(j, weights=hours, minlength=n_mentors).astype(np.float64)
         g = group[group >= 0]
         group_new = np.bincount(g, weights=seats[group >= 0], minlength=n_groups).astype(np.int64)
         priority = cands.mentee_arrays.priority
         taker = best_takers(solved.mentor_of, priority, n_mentors)
-        starts = row_starts(cands.mentee, priority.size)
+        starts = cands.indptr
         hit = limits_hit(cands, loads, seats, new_hours, group_new)
         return cls(
             cands,
@@ -241,7 +240,7 @@ def limits_hit(
     sup = (g >= 0) & sup_full[np.maximum(g, 0)]
     need = np.ascontiguousarray(cands.mentee_arrays.support_hours, dtype=np.float64)
     kinds, counts, first_room = pair_limits(
-        cands.mentee, cands.mentor, need, full, used, limit, sup, need.size
+        cands.indptr, cands.mentor, need, full, used, limit, sup
     )
     return PairLimits(kinds, counts, first_room)
 

@@ -97,7 +97,7 @@ class TopCandidate:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MatchRow:
     """The outcome for one mentee.
 

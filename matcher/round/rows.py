@@ -70,7 +70,7 @@ def top_candidates(state: RoundState, k: int) -> list[tuple[TopCandidate, ...]]:
     dist = _rounded(cands.distance_at(pos))
     ids = [m.id for m in state.mentors]
     mentor = [ids[j] for j in cands.mentor[pos].tolist()]
-    proposed = (state.mentor_of[cands.mentee[pos]] == cands.mentor[pos]).tolist()
+    proposed = (state.mentor_of[cands.mentee_at(pos)] == cands.mentor[pos]).tolist()
     outcomes = [LIMITS[k] for k in state.kinds[pos].tolist()]
     phrases = limit_phrases(state, pos)
     kept = [
@@ -131,7 +131,7 @@ def round_rows(state: RoundState, explain_top: int, reasons: bool = True) -> lis
     n = len(state.mentees)
     chosen = state.chosen
     chosen_pair = np.full(n, -1, dtype=np.int64)
-    chosen_pair[cands.mentee[chosen]] = chosen
+    chosen_pair[cands.mentee_at(chosen)] = chosen
     priority = cands.mentee_arrays.priority
     # Computed once with the arrays: start (release, or the run date) + relationship months.
     planned_end = cands.mentee_arrays.planned_end
@@ -139,7 +139,7 @@ def round_rows(state: RoundState, explain_top: int, reasons: bool = True) -> lis
     raw = _criteria_block(state, chosen)
     chosen_crit = _published(raw)
     crit_row = np.full(n, -1, dtype=np.int64)
-    crit_row[cands.mentee[chosen]] = np.arange(chosen.size)
+    crit_row[cands.mentee_at(chosen)] = np.arange(chosen.size)
     top = top_candidates(state, explain_top) if explain_top else [()] * n
     rows: list[MatchRow] = []
     for i, mentee in enumerate(state.mentees):

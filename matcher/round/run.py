@@ -277,7 +277,7 @@ def match(
     by_id.update((a.mentee_id, accepted_row(a)) for a in plan.accepted)
     rows = tuple(by_id[m.id] for m in sorted(mentees, key=lambda m: m.id))
     used = _used(loads, solved.mentor_of, len(mentors))
-    summary = summarise(mentees, mentors, rows, used, int(cands.mentee.size), len(plan.running))
+    summary = summarise(mentees, mentors, rows, used, len(cands), len(plan.running))
     kept = tuple(
         KeptRelationship(rel.mentee_id, rel.mentor_id)
         for rel in sorted(plan.running, key=lambda r: (r.mentee_id, r.mentor_id))

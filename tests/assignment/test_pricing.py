@@ -295,6 +295,54 @@ def test_unsorted_store_is_refused() -> None:
         solve_store(rev, mentee_load=r.load, **r.kw)
 
 
+@dataclass(frozen=True)
+class OffsetStore:
+    """The same pairs read through CSR offsets, as :class:`matcher.candidates.Candidates`
+    keeps them: its ``mentee`` must never be read."""
+
+    indptr: np.ndarray
+    mentor: np.ndarray
+    score_steps: np.ndarray
+
+    @property
+    def mentee(self) -> np.ndarray:
+        raise AssertionError("a store with offsets was read through its mentees")
+
+
+def _offset_store(s: Store, n: int) -> OffsetStore:
+    indptr = np.searchsorted(s.mentee, np.arange(n + 1)).astype(np.int64)
+    return OffsetStore(indptr, s.mentor, s.score_steps)
+
+
+@SETTINGS
+@given(rounds())
+def test_a_store_read_through_offsets_solves_as_one_with_mentees(r: Round) -> None:
+    """Candidates keep offsets per mentee, not a mentee per pair: the solver reads them
+    and gives the same assignment, bound and status, never touching ``mentee``."""
+    a = r.priced()
+    b = solve_store(_offset_store(r.store, r.kw["n_mentees"]), mentee_load=r.load, **r.kw)
+    assert b.chosen.tolist() == a.chosen.tolist()
+    assert (b.status, b.objective, b.bound) == (a.status, a.objective, a.bound)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: p.astype(np.int32), "1-D int64 'indptr'"),
+        (lambda p: p[:-1], "1-D int64 'indptr'"),
+        (lambda p: np.r_[p[:-1], p[-1] + 1], "rising from 0"),
+        (lambda p: np.r_[p[0], p[2], p[1], p[3:]], "rising from 0"),
+    ],
+)
+def test_bad_offsets_are_refused(change: Any, message: str) -> None:
+    r = crowded_round()
+    good = _offset_store(r.store, r.kw["n_mentees"])
+    assert good.indptr[2] > good.indptr[1]  # the swap below makes them fall
+    bad = OffsetStore(change(good.indptr), good.mentor, good.score_steps)
+    with pytest.raises(ParameterError, match=message):
+        solve_store(bad, mentee_load=r.load, **r.kw)
+
+
 @SETTINGS
 def _store_model(r: Round) -> tuple[Any, dict[str, Any], int, int, Any]:
     """The round's store, its solver arguments, sizes and store model."""
@@ -503,8 +551,8 @@ def test_each_mentors_most_valuable_pairs(r: Round, extra: int) -> None:
                           float(sm.score_resolution), sm.weight, sm.p, sm.load, sm.hours,
                           sm.mentor_ok, keep)  # fmt: skip
     pos = np.arange(sm.mentor.size)
-    ok = sm.mentor_ok[sm.mentor] & (sm.load[sm.mentee] <= sm.hours[sm.mentor])
-    value = sm.weight * sm.p[sm.mentee] + score_units(sm, pos)
+    ok = sm.mentor_ok[sm.mentor] & (sm.load[sm.mentee_at(pos)] <= sm.hours[sm.mentor])
+    value = sm.weight * sm.p[sm.mentee_at(pos)] + score_units(sm, pos)
     want: list[int] = []
     for j in range(sm.m):
         mine = pos[ok & (sm.mentor == j)]

@@ -635,3 +635,32 @@ def test_regression_infinite_reach_warns_nothing() -> None:
         warnings.simplefilter("error")
         c = find_candidates(mentees, mo, as_of=AS_OF)
     assert c.mentee.tolist() == [0, 1]
+
+
+@given(local_caseloads())
+@settings(max_examples=40, deadline=None)
+def test_candidates_keep_offsets_per_mentee_not_a_mentee_per_pair(
+    c: tuple[list[Mentee], list[Mentor]],
+) -> None:
+    """The pairs' mentees live in ``indptr`` (8 bytes a pair are stored, not 12): the
+    whole ``mentee`` array, ``mentee_at`` and a rebuilt ``Candidates`` all agree."""
+    mentees, mentors = c
+    cands = find_candidates(mentees, mentors, Config(), as_of=AS_OF)
+    whole = cands.mentee
+    assert whole.dtype == np.int32 and whole.size == len(cands)
+    assert (np.diff(whole) >= 0).all()
+    assert cands.indptr.tolist() == np.searchsorted(whole, np.arange(len(mentees) + 1)).tolist()
+    assert cands.mentee_at(np.arange(len(cands))).tolist() == whole.tolist()
+    again = Candidates(whole, cands.mentor, cands.score_steps, cands.mentee_arrays,
+                       cands.mentor_arrays, cands.config)  # fmt: skip
+    assert again.indptr.tolist() == cands.indptr.tolist()
+    assert "mentee" not in vars(cands)  # nothing per pair beyond mentor and score steps
+
+
+def test_candidates_given_unsorted_mentees_are_refused() -> None:
+    mentees = [make_mentee("a"), make_mentee("b")]
+    cands = find_candidates(mentees, [make_mentor("x")], Config(), as_of=AS_OF)
+    backwards = np.array([1, 0], dtype=np.int32)
+    with pytest.raises(ValueError, match="sorted by row"):
+        Candidates(backwards, np.zeros(2, np.int32), np.zeros(2, np.uint32),
+                   cands.mentee_arrays, cands.mentor_arrays, cands.config)  # fmt: skip

@@ -38,8 +38,9 @@ def test_the_sweep_equals_numpy_and_a_loop_over_the_pairs(r: dict[str, np.ndarra
     as the vectorised expression gives it; the tallies and first pair with room are what
     a loop over each mentee's pairs finds."""
     n = r["need"].size
-    kinds, counts, first = pair_limits(r["mentee"], r["mentor"], r["need"], r["full"],
-                                       r["used"], r["limit"], r["sup"], n)  # fmt: skip
+    indptr = np.searchsorted(r["mentee"], np.arange(n + 1)).astype(np.int64)
+    kinds, counts, first = pair_limits(indptr, r["mentor"], r["need"], r["full"],
+                                       r["used"], r["limit"], r["sup"])  # fmt: skip
     j = r["mentor"]
     hours = r["used"][j] + r["need"][r["mentee"]] > r["limit"][j]
     expected = np.select([r["full"][j], hours, r["sup"][j]], [0, 1, 2], default=3)
