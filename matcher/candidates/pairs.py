@@ -51,30 +51,25 @@ class Candidates:
         The config the pairs were scored with.
 
     Pairs are ordered by mentee index, then score descending, then mentor id, whatever
-    the order of the input rows. ``mentee`` given to the constructor must be sorted.
+    the order of the input rows. ``mentee`` given to the constructor must be sorted; or
+    give ``indptr`` (and ``None`` for ``mentee``): the pairs are never expanded.
     """
 
     def __init__(
         self,
-        mentee: npt.NDArray[np.int32],
+        mentee: npt.NDArray[np.int32] | None,
         mentor: npt.NDArray[np.int32],
         score_steps: npt.NDArray[np.uint32],
         mentee_arrays: MenteeArrays,
         mentor_arrays: MentorArrays,
         config: Config,
+        *,
+        indptr: npt.NDArray[np.int64] | None = None,
     ) -> None:
-        indptr = sorted_offsets(np.asarray(mentee), len(mentee_arrays))
-        self._set(indptr, mentor, score_steps, mentee_arrays, mentor_arrays, config)
-
-    def _set(
-        self,
-        indptr: npt.NDArray[np.int64],
-        mentor: npt.NDArray[np.int32],
-        score_steps: npt.NDArray[np.uint32],
-        mentee_arrays: MenteeArrays,
-        mentor_arrays: MentorArrays,
-        config: Config,
-    ) -> None:
+        if indptr is None:
+            if mentee is None:
+                raise ValueError("Candidates need each pair's mentee or the offsets")
+            indptr = sorted_offsets(np.asarray(mentee), len(mentee_arrays))
         if indptr.shape != (len(mentee_arrays) + 1,) or int(indptr[-1]) != mentor.size:
             raise ValueError("indptr must hold one offset per mentee, and end at the pairs")
         self.indptr = indptr
@@ -83,21 +78,6 @@ class Candidates:
         self.mentee_arrays = mentee_arrays
         self.mentor_arrays = mentor_arrays
         self.config = config
-
-    @classmethod
-    def from_offsets(
-        cls,
-        indptr: npt.NDArray[np.int64],
-        mentor: npt.NDArray[np.int32],
-        score_steps: npt.NDArray[np.uint32],
-        mentee_arrays: MenteeArrays,
-        mentor_arrays: MentorArrays,
-        config: Config,
-    ) -> Candidates:
-        """Pairs given by CSR offsets per mentee (never a mentee per pair)."""
-        out = cls.__new__(cls)
-        out._set(indptr, mentor, score_steps, mentee_arrays, mentor_arrays, config)
-        return out
 
     def __len__(self) -> int:
         return int(self.mentor.size)

@@ -261,7 +261,7 @@ def find_candidates(
             del chunk
     out.trim(at)
     indptr = np.cumsum(out.counts)
-    return Candidates.from_offsets(indptr, out.mentor, out.steps, me, mo, config)
+    return Candidates(None, out.mentor, out.steps, me, mo, config, indptr=indptr)
 
 
 #: Rounds of fewer chunks are not sampled (their bound is small); larger ones sample
