@@ -8,8 +8,8 @@ on top), so nothing of theirs is allocated at that size. Instead:
 - **pairs**: the candidate pass is run (in a child, watched) on every 50th mentee against
   every mentor, and the count scaled up;
 - **peak memory per method**: a straight line ``peak = a + b * pairs`` fitted to that
-  method's measured peaks in the other scenarios' JSON files of the same output folder,
-  evaluated at the estimated pairs.
+  method's measured peaks in the other scenarios' JSON files of the same output folder
+  (else of the recorded ``benchmarks/results/``), evaluated at the estimated pairs.
 
 Each method is then recorded as not run, with the estimate as the reason. When
 ``matcher.Config`` has ``solver.memory_limit_gib`` (the memory plan of issue 11), matcher
@@ -30,7 +30,15 @@ import numpy as np
 from benchmarks.measure import Budget, peak_mib, run_child
 from benchmarks.scenarios import AS_OF, WORK, Caseload, Scenario, caseload_for
 
-__all__ = ["SAMPLE_EVERY", "estimate_child", "fit_peak", "run_estimate"]
+__all__ = [
+    "RECORDED",
+    "SAMPLE_EVERY",
+    "estimate",
+    "estimate_child",
+    "estimated_row",
+    "fit_peak",
+    "run_estimate",
+]
 
 #: The pair count is measured on every ``SAMPLE_EVERY``-th mentee.
 SAMPLE_EVERY = 50
@@ -104,13 +112,46 @@ def _matcher_under_plan(
     return row
 
 
+#: The recorded results: what the peaks are fitted to when the output folder has none.
+RECORDED = Path(__file__).resolve().parent / "results"
+
+
+def estimate(method: str, pairs: int, budget: Budget, out_dir: Path) -> tuple[float | None, str]:
+    """``(estimated peak MiB or None, why it is not run)`` for ``method`` at ``pairs`` pairs,
+    fitted to the measured rounds in ``out_dir`` (else in :data:`RECORDED`)."""
+    fit = fit_peak(out_dir, method) or fit_peak(RECORDED, method)
+    if fit is None:
+        return None, f"all {pairs:,} pairs in memory; no measured rounds to extrapolate from"
+    a, b, k = fit
+    est = a + b * pairs
+    over = est > budget.memory_gib * 1024
+    why = (f"estimated peak {est / 1024:.1f} GiB for {pairs:,} pairs (fit over {k} measured "
+           f"rounds: {b * 2**20:.0f} B per pair), "
+           + (f"over the {budget.memory_gib:g} GiB budget" if over else
+              "within the budget, but its instance of every pair (32 bytes a pair) is not "
+              "written at this size"))  # fmt: skip
+    return est, why
+
+
+def estimated_row(
+    method: str, pairs: int, c: Caseload, budget: Budget, out_dir: Path
+) -> dict[str, Any]:
+    """The row of an alternative not run on caseload ``c``: its estimate and why."""
+    from benchmarks.suite import method_row
+
+    est, why = estimate(method, pairs, budget, out_dir)
+    row = method_row(method, [], why)
+    row.update(pairs=pairs, mentees=c.mentees, mentors=c.mentors, estimated_peak_mib=est)
+    return row
+
+
 def run_estimate(
     sc: Scenario, repeats: int, budget: Budget, out_dir: Path | None
 ) -> dict[str, Any]:
     """Estimate every method's peak on each caseload; run matcher only under a memory plan."""
-    from benchmarks.suite import method_row, progress
+    from benchmarks.suite import progress
 
-    out_dir = out_dir or Path(__file__).resolve().parent / "results"
+    out_dir = out_dir or RECORDED
     caseloads: list[dict[str, Any]] = []
     every: list[dict[str, Any]] = []
     for c in sc.caseloads:
@@ -124,27 +165,13 @@ def run_estimate(
                  f"sampled mentees, {run.result['seconds']:.0f} s)")  # fmt: skip
         rows = []
         for method in ("matcher", *sc.methods):
-            fit = fit_peak(out_dir, method)
-            if fit is None:
-                why = f"all {pairs:,} pairs in memory; no measured rounds to extrapolate from"
-                est = None
-            else:
-                a, b, k = fit
-                est = a + b * pairs
-                over = est > budget.memory_gib * 1024
-                why = (f"estimated peak {est / 1024:.1f} GiB for {pairs:,} pairs (fit over {k} "
-                       f"measured rounds: {b * 2**20:.0f} B per pair), "
-                       + (f"over the {budget.memory_gib:g} GiB budget" if over else
-                          "within the budget, but its instance of every pair (32 bytes a "
-                          "pair) is not written at this size"))  # fmt: skip
             if method == "matcher" and _has_memory_plan():
+                est = estimate(method, pairs, budget, out_dir)[0]
                 rows.append(_matcher_under_plan(sc, c, repeats, budget, pairs, est))
                 continue
-            row = method_row(method, [], why)
-            row.update(pairs=pairs, mentees=c.mentees, mentors=c.mentors,
-                       estimated_peak_mib=est)  # fmt: skip
+            row = estimated_row(method, pairs, c, budget, out_dir)
             rows.append(row)
-            progress(sc.name, f"{c.key} {method}: not run ({why})")
+            progress(sc.name, f"{c.key} {method}: not run ({row['reason']})")
         caseloads.append({"key": c.key, "mentees": c.mentees, "mentors": c.mentors,
                           "pairs": pairs, "pairs_estimated": True, "sample": run.result,
                           "methods": rows})  # fmt: skip

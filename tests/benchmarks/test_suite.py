@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from benchmarks.measure import RunOutcome
 from benchmarks.suite import method_row
 
@@ -35,3 +39,27 @@ def test_every_run_with_an_assignment_has_no_such_count() -> None:
     row = method_row("cp_sat", [_run(1.0, "optimal", True), _run(2.0, "optimal", True)])
     assert "runs_without_assignment" not in row
     assert row["violations_by_limit"] == _BY
+
+
+def test_stress_estimates_fall_back_to_the_recorded_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An output folder without measured rounds (a stress run into a fresh folder) still
+    gets every alternative's estimated peak, fitted to the recorded results."""
+    import json
+
+    from benchmarks import estimate as est
+    from benchmarks.measure import Budget
+
+    recorded = tmp_path / "recorded"
+    recorded.mkdir()
+    for name, pairs, peak in (("regional", 500_000, 200.0), ("national", 13_000_000, 1100.0)):
+        row = {"method": "greedy", "pairs": pairs, "peak_mib": peak, "status": "heuristic"}
+        (recorded / f"{name}.json").write_text(json.dumps({"methods": [row]}))
+    monkeypatch.setattr(est, "RECORDED", recorded)
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    peak, why = est.estimate("greedy", 209_000_000, Budget(8.0, 60.0), fresh)
+    assert peak is not None and peak > 8 * 1024
+    assert "fit over 2 measured rounds" in why and "over the 8 GiB budget" in why
+    assert est.estimate("cp_sat", 209_000_000, Budget(8.0, 60.0), fresh)[0] is None
