@@ -58,6 +58,7 @@ from matcher.criteria import SCORE_GRID
 __all__ = [
     "DEFAULT_MENTOR_WORKING_SET",
     "DEFAULT_WORKING_SET",
+    "HOURS_FLOOR",
     "PRICING_MIN_PAIRS",
     "solve_round",
     "solve_store",
@@ -69,6 +70,10 @@ DEFAULT_WORKING_SET = 4
 DEFAULT_MENTOR_WORKING_SET = 20
 #: Rounds with fewer feasible pairs are solved with every pair in the solver.
 PRICING_MIN_PAIRS = 2_000
+#: Where hours bind, the hour-price and neighbourhood searches get at least this share of
+#: the time limit, even when the relaxation alone has used it all (as its column
+#: generation does at 200k x 40k): else the round keeps the relaxed flow's repair.
+HOURS_FLOOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,7 @@ def _hours_parts(
     round expects (the weekly benchmark round: proven in 5.6 s of solve).
     """
     now = time.perf_counter()
-    left = max(inp.time_limit - (now - t0), 0.0)
+    left = max(inp.time_limit - (now - t0), HOURS_FLOOR * inp.time_limit)
     # the search may take 95 % of the large components' share of the time, half of the
     # small ones' (CP-SAT has the rest)
     frac = 0.95 * int(comp.pairs[bad & ~small].sum()) + 0.5 * int(comp.pairs[small].sum())

@@ -578,3 +578,33 @@ def test_a_sweep_split_over_threads_is_the_same_sweep(r: Round, threads: int) ->
     many = price_round(sm, cols, HourPrices.none(sm.m), region, 4, threads=threads)
     np.testing.assert_array_equal(one, many)
     np.testing.assert_array_equal(u_one, cols.u)
+
+
+@pytest.mark.parametrize("seed", [0, 2, 3])
+def test_hours_are_searched_even_when_the_relaxation_used_the_time_limit(seed: int) -> None:
+    """A relaxation slower than the whole time limit (as at 200k x 40k) still leaves the
+    hour-price search its floor: the coverage it reaches, not the relaxed flow's repair."""
+    import time
+    from unittest.mock import patch
+
+    from matcher.assignment import pricing
+
+    limit = 2.0
+    real = pricing.column_generation
+
+    def slow(*a: Any, **k: Any) -> Any:
+        out = real(*a, **k)
+        time.sleep(limit)  # the relaxation has used the whole limit
+        return out
+
+    r = hours_round(seed)
+    exact = r.all_pairs()
+    kw = {"working_set": 1, "mentor_working_set": None, "cp_sat_pairs": 0, "time_limit": limit}
+    with patch.object(pricing, "column_generation", slow):
+        res = r.priced(**kw)
+        with patch.object(pricing, "HOURS_FLOOR", 0.0):
+            repaired = r.priced(**kw)
+    assert feasible(r, res) and feasible(r, repaired)
+    assert res.objective <= exact.objective <= res.bound
+    assert res.total_priority == exact.total_priority
+    assert res.objective >= repaired.objective
