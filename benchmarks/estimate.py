@@ -118,8 +118,11 @@ RECORDED = Path(__file__).resolve().parent / "results"
 
 def estimate(method: str, pairs: int, budget: Budget, out_dir: Path) -> tuple[float | None, str]:
     """``(estimated peak MiB or None, why it is not run)`` for ``method`` at ``pairs`` pairs,
-    fitted to the measured rounds in ``out_dir`` (else in :data:`RECORDED`)."""
-    fit = fit_peak(out_dir, method) or fit_peak(RECORDED, method)
+    fitted to the measured rounds in ``out_dir`` (else, when it holds none, in
+    :data:`RECORDED`)."""
+    # One source for every method: the output folder if it holds measured rounds at all.
+    measured = any(not p.stem.startswith("stress") for p in out_dir.glob("*.json"))
+    fit = fit_peak(out_dir if measured else RECORDED, method)
     if fit is None:
         return None, f"all {pairs:,} pairs in memory; no measured rounds to extrapolate from"
     a, b, k = fit

@@ -40,7 +40,10 @@ def sorted_offsets(rows: npt.NDArray[np.integer], n: int) -> npt.NDArray[np.int6
 
 
 def rows_at(indptr: npt.NDArray[np.int64], pos: npt.ArrayLike) -> npt.NDArray[np.int64]:
-    """The row of each position ``pos`` (int64): ``i`` with ``indptr[i] <= p < indptr[i+1]``."""
+    """The row of each position ``pos`` (int64): ``i`` with ``indptr[i] <= p < indptr[i+1]``.
+
+    Positions must lie in ``[0, indptr[-1])``: outside it no error is raised (the answer is
+    ``-1`` below it and ``len(indptr) - 1`` at or past its end)."""
     p = np.asarray(pos, dtype=np.int64)
     out: npt.NDArray[np.int64] = np.searchsorted(indptr, p, side="right") - 1
     return out

@@ -70,9 +70,10 @@ DEFAULT_WORKING_SET = 4
 DEFAULT_MENTOR_WORKING_SET = 20
 #: Rounds with fewer feasible pairs are solved with every pair in the solver.
 PRICING_MIN_PAIRS = 2_000
-#: Where hours bind, the hour-price and neighbourhood searches get at least this share of
-#: the time limit, even when the relaxation alone has used it all (as its column
-#: generation does at 200k x 40k): else the round keeps the relaxed flow's repair.
+#: Where hours bind, the hour-price and neighbourhood searches (and CP-SAT after them) get
+#: at least this share of the time limit after the relaxation, even when the relaxation
+#: alone has used it all (as its column generation does at 200k x 40k): else the round
+#: keeps the relaxed flow's repair. A round can then end up to this share past its limit.
 HOURS_FLOOR = 0.5
 
 
@@ -142,6 +143,7 @@ def _hours_parts(
     """
     now = time.perf_counter()
     left = max(inp.time_limit - (now - t0), HOURS_FLOOR * inp.time_limit)
+    end = now + left  # the limit, or the floor past it
     # the search may take 95 % of the large components' share of the time, half of the
     # small ones' (CP-SAT has the rest)
     frac = 0.95 * int(comp.pairs[bad & ~small].sum()) + 0.5 * int(comp.pairs[small].sum())
@@ -155,7 +157,7 @@ def _hours_parts(
     in_exact = exact[comp.of_mentee[sm.mentee_at(out.chosen)]]
     parts = [_Part(out.chosen[~in_exact], int(bound[bad & ~exact].sum()))]
     if exact.any():
-        seconds = inp.time_limit - (time.perf_counter() - t0)
+        seconds = end - time.perf_counter()
         start = out.chosen[in_exact]
         part = _exact_part(sm, inp, load_f, comp, exact, seconds, start)
         # CP-SAT starts from the priced answer, but a hint is no promise: per component,

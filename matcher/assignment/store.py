@@ -126,7 +126,7 @@ def validate_store(
             continue
         if not isinstance(a, np.ndarray) or a.dtype != dtype or a.ndim != 1:
             raise parameter_error("store", f"pairs with a 1-D {np.dtype(dtype)} '{name}'", a)
-        if a.size != mentor.size:
+        if a.size != np.size(mentor):
             raise parameter_error("store", "pairs of equal lengths", f"'{name}' of {a.size}")
     if offsets is not None:
         _check_offsets(offsets, inp.n, mentor.size)

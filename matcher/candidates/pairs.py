@@ -70,8 +70,13 @@ class Candidates:
             if mentee is None:
                 raise ValueError("Candidates need each pair's mentee or the offsets")
             indptr = sorted_offsets(np.asarray(mentee), len(mentee_arrays))
-        if indptr.shape != (len(mentee_arrays) + 1,) or int(indptr[-1]) != mentor.size:
-            raise ValueError("indptr must hold one offset per mentee, and end at the pairs")
+        n = len(mentee_arrays)
+        if (indptr.dtype != np.int64 or indptr.shape != (n + 1,) or int(indptr[0]) != 0
+                or int(indptr[-1]) != mentor.size or (np.diff(indptr) < 0).any()):  # fmt: skip
+            raise ValueError(
+                "indptr must be int64, one offset per mentee and one more, rising from 0 "
+                "to the pairs"
+            )
         self.indptr = indptr
         self.mentor = mentor
         self.score_steps = score_steps

@@ -608,3 +608,36 @@ def test_hours_are_searched_even_when_the_relaxation_used_the_time_limit(seed: i
     assert res.objective <= exact.objective <= res.bound
     assert res.total_priority == exact.total_priority
     assert res.objective >= repaired.objective
+
+
+def test_cp_sat_after_the_hours_floor_gets_the_rest_of_it() -> None:
+    """Small components where hours bind, after a relaxation that used the whole limit:
+    CP-SAT still gets what the floor leaves after the hour-price search, and proves them."""
+    import time
+    from unittest.mock import patch
+
+    from matcher.assignment import pricing
+
+    limit = 6.0
+    real = pricing.column_generation
+
+    def slow(*a: Any, **k: Any) -> Any:
+        out = real(*a, **k)
+        time.sleep(limit)
+        return out
+
+    r = hours_round(0)
+    exact = r.all_pairs()
+    with patch.object(pricing, "column_generation", slow):
+        res = r.priced(working_set=1, mentor_working_set=None, time_limit=limit)
+    assert exact.status == "optimal"
+    assert feasible(r, res)
+    assert res.status == "optimal" and res.objective == exact.objective
+
+
+def test_a_store_of_lists_is_refused_with_a_parameter_error() -> None:
+    r = crowded_round()
+    s = r.store
+    listed = Store(s.mentee, s.mentor.tolist(), s.score_steps)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="1-D int32 'mentor'"):
+        solve_store(listed, mentee_load=r.load, **r.kw)

@@ -664,3 +664,18 @@ def test_candidates_given_unsorted_mentees_are_refused() -> None:
     with pytest.raises(ValueError, match="sorted by row"):
         Candidates(backwards, np.zeros(2, np.int32), np.zeros(2, np.uint32),
                    cands.mentee_arrays, cands.mentor_arrays, cands.config)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change",
+    [lambda p: p.astype(np.int32), lambda p: p + 1, lambda p: np.r_[p[0], p[2], p[1], p[3]]],
+)
+def test_candidates_given_bad_offsets_are_refused(change: Any) -> None:
+    mentees = [make_mentee("a"), make_mentee("b"), make_mentee("c")]
+    cands = find_candidates(mentees, [make_mentor("x")], Config(), as_of=AS_OF)
+    good = np.array([0, 1, 2, 2], dtype=np.int64)
+    Candidates(None, np.zeros(2, np.int32), np.zeros(2, np.uint32), cands.mentee_arrays,
+               cands.mentor_arrays, cands.config, indptr=good)  # fmt: skip
+    with pytest.raises(ValueError, match="indptr must be int64"):
+        Candidates(None, np.zeros(2, np.int32), np.zeros(2, np.uint32), cands.mentee_arrays,
+                   cands.mentor_arrays, cands.config, indptr=change(good))  # fmt: skip
