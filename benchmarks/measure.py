@@ -179,8 +179,8 @@ def _instance_of(
     hours = kw.get("mentor_hours")
     group = kw.get("mentor_group")
     store = args[0] if args else kw["store"]
-    pos = np.arange(len(store.mentor)) if only is None else np.asarray(only, dtype=np.int64)
-    mentee = store.mentee_at(pos) if only is not None else store.mentee.astype(np.int64)
+    pos: Any = slice(None) if only is None else np.asarray(only, dtype=np.int64)
+    mentee = store.mentee.astype(np.int64) if only is None else store.mentee_at(pos)
     return Instance(
         mentee=mentee,
         mentor=np.asarray(store.mentor[pos], dtype=np.int64),

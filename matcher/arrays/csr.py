@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["expand_rows", "row_starts", "rows_at", "sorted_offsets"]
+__all__ = ["expand_rows", "offsets_fault", "row_starts", "rows_at", "sorted_offsets"]
 
 
 def row_starts(rows: npt.NDArray[np.integer], n: int) -> npt.NDArray[np.int64]:
@@ -37,6 +37,16 @@ def sorted_offsets(rows: npt.NDArray[np.integer], n: int) -> npt.NDArray[np.int6
         raise ValueError(f"pairs must be sorted by row, each row in [0, {n})")
     out: npt.NDArray[np.int64] = indptr
     return out
+
+
+def offsets_fault(indptr: object, n: int, pairs: int) -> str | None:
+    """What is wrong with CSR offsets for ``n`` rows and ``pairs`` pairs: ``"form"`` (not a
+    1-D int64 array of ``n + 1``), ``"values"`` (not rising from 0 to ``pairs``), or None."""
+    if not isinstance(indptr, np.ndarray) or indptr.dtype != np.int64 or indptr.shape != (n + 1,):
+        return "form"
+    if int(indptr[0]) != 0 or int(indptr[-1]) != pairs or bool((np.diff(indptr) < 0).any()):
+        return "values"
+    return None
 
 
 def rows_at(indptr: npt.NDArray[np.int64], pos: npt.ArrayLike) -> npt.NDArray[np.int64]:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from matcher.arrays.csr import row_starts, rows_at
+from matcher.arrays.csr import offsets_fault, row_starts, rows_at
 from matcher.assignment.model import INT_LIMIT, NO_LIMIT, Model
 from matcher.assignment.validate import (
     BoolArray,
@@ -156,9 +156,10 @@ def validate_store(
 
 def _check_offsets(indptr: Any, n: int, pairs: int) -> None:
     """A store's CSR offsets: int64, one per mentee and one more, from 0 up to the pairs."""
-    if not isinstance(indptr, np.ndarray) or indptr.dtype != np.int64 or indptr.shape != (n + 1,):
+    fault = offsets_fault(indptr, n, pairs)
+    if fault == "form":
         raise parameter_error("store", f"a 1-D int64 'indptr' of length {n + 1}", indptr)
-    if indptr[0] != 0 or indptr[-1] != pairs or (np.diff(indptr) < 0).any():
+    if fault == "values":
         raise parameter_error(
             "store", f"'indptr' rising from 0 to the {pairs} pairs", "other offsets"
         )

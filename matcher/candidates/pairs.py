@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.arrays import MenteeArrays, MentorArrays, haversine_km
-from matcher.arrays.csr import expand_rows, rows_at, sorted_offsets
+from matcher.arrays.csr import expand_rows, offsets_fault, rows_at, sorted_offsets
 from matcher.criteria import SCORE_GRID, Pairs, score_pairs
 
 if TYPE_CHECKING:
@@ -70,9 +70,7 @@ class Candidates:
             if mentee is None:
                 raise ValueError("Candidates need each pair's mentee or the offsets")
             indptr = sorted_offsets(np.asarray(mentee), len(mentee_arrays))
-        n = len(mentee_arrays)
-        if (indptr.dtype != np.int64 or indptr.shape != (n + 1,) or int(indptr[0]) != 0
-                or int(indptr[-1]) != mentor.size or (np.diff(indptr) < 0).any()):  # fmt: skip
+        if offsets_fault(indptr, len(mentee_arrays), mentor.size) is not None:
             raise ValueError(
                 "indptr must be int64, one offset per mentee and one more, rising from 0 "
                 "to the pairs"
