@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -11,7 +13,7 @@ from matcher._gc import paused_gc
 from matcher.criteria import CRITERION_NAMES
 from matcher.io import atomic_writer
 from matcher.outputs import safe_csv_writer
-from matcher.round.result import MatchResult
+from matcher.round.result import MatchResult, MatchRow
 from matcher.round.serialise import result_dict
 
 __all__ = ["MATCH_COLUMNS", "write_matches_csv", "write_result_json"]
@@ -35,33 +37,46 @@ MATCH_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _fmt(x: float | None) -> str:
-    return "" if x is None else f"{x:.6f}"
+#: Rows of ``matches.csv`` formatted at once (a column at a time: a 200k round never holds
+#: all its cells as text).
+_CHUNK = 16_384
+
+
+def _fmts(values: list[float | None]) -> list[str]:
+    return ["" if x is None else f"{x:.6f}" for x in values]
+
+
+def _columns(rows: Sequence[MatchRow]) -> list[list[Any]]:
+    """The ``matches.csv`` cells of ``rows``, column by column (:data:`MATCH_COLUMNS`)."""
+    crit = [r.criteria for r in rows]
+    return [
+        [r.mentee_id for r in rows],
+        [r.mentor_id or "" for r in rows],
+        [r.status.value for r in rows],
+        _fmts([r.score for r in rows]),
+        *(_fmts([d[c] for d in crit]) for c in CRITERION_NAMES),
+        [";".join(r.shared_goals) for r in rows],
+        [";".join(r.signpost_goals) for r in rows],
+        [r.planned_end.isoformat() if r.planned_end else "" for r in rows],
+        ["" if r.hours is None else f"{r.hours:g}" for r in rows],
+        ["" if r.rank is None else r.rank for r in rows],
+        [r.candidates for r in rows],
+        ["" if r.priority is None else f"{r.priority:g}" for r in rows],
+        [r.reason for r in rows],
+    ]
 
 
 def write_matches_csv(path: str | Path, result: MatchResult) -> None:
-    """Write ``matches.csv``: one row per mentee, by mentee id (atomically)."""
+    """Write ``matches.csv``: one row per mentee, by mentee id (atomically).
+
+    Formatted a column at a time over chunks of rows, not a call per row and cell.
+    """
+    rows = result.rows
     with atomic_writer(path) as fh:
         w = safe_csv_writer(fh)  # formula-like cells escaped (docs/limits.md)
         w.writerow(MATCH_COLUMNS)
-        for r in result.rows:
-            w.writerow(
-                [
-                    r.mentee_id,
-                    r.mentor_id or "",
-                    r.status.value,
-                    _fmt(r.score),
-                    *(_fmt(r.criteria[c]) for c in CRITERION_NAMES),
-                    ";".join(r.shared_goals),
-                    ";".join(r.signpost_goals),
-                    r.planned_end.isoformat() if r.planned_end else "",
-                    "" if r.hours is None else f"{r.hours:g}",
-                    "" if r.rank is None else r.rank,
-                    r.candidates,
-                    "" if r.priority is None else f"{r.priority:g}",
-                    r.reason,
-                ]
-            )
+        for at in range(0, len(rows), _CHUNK):
+            w.writecolumns(_columns(rows[at : at + _CHUNK]))
 
 
 def write_result_json(path: str | Path, result: MatchResult) -> None:
