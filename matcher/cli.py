@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from matcher._gc import one_shot_process
 from matcher.candidates import find_candidates, write_candidates
 from matcher.config import load_config
 from matcher.demo import demo_files, run_demo
@@ -175,7 +176,8 @@ def match_command(
     """Find the optimal assignment and explain every outcome."""
     _progress(quiet)
     inputs = (mentees, mentors, existing, supervisors, prisons, config_path, decisions, previous)
-    with OutputTransaction([out, json_path, report], inputs=inputs):
+    # One round, then the process ends (see matcher._gc).
+    with one_shot_process(), OutputTransaction([out, json_path, report], inputs=inputs):
         result = match_files(
             mentees, mentors, existing, supervisors, prisons, config_path, _day(as_of),
             decisions=decisions, previous=previous,
@@ -398,7 +400,8 @@ def generate(n_mentees: int, n_mentors: int, seed: int, out: str) -> None:
 )
 def demo(out: str) -> None:
     """Run the whole round on the bundled caseload, with its report."""
-    with OutputTransaction(inputs=demo_files().values()):
+    # One round, then the process ends (see matcher._gc).
+    with one_shot_process(), OutputTransaction(inputs=demo_files().values()):
         result, written = run_demo(out)
     click.echo(_summary_line(result))
     for kind, path in written.items():
