@@ -114,8 +114,9 @@ def limit_phrases(state: RoundState, pairs: npt.NDArray[np.integer]) -> list[str
 
 
 def limit_phrase(state: RoundState, p: int) -> str:
-    """Why pair ``p``'s mentor did not take this mentee, from the limit it hit, in words."""
-    return limit_phrases(state, np.array([p]))[0]
+    """Why pair ``p``'s mentor did not take this mentee, from the limit it hit, in words
+    (:func:`limit_phrases` of one pair, without making arrays for it)."""
+    return state.limit_phrase_tables[int(state.kinds[p])][int(state.cands.mentor[p])]
 
 
 def match_reason(state: RoundState, i: int, p: int, criteria: dict[str, float | None]) -> str:

@@ -50,8 +50,25 @@ def _criteria_block(state: RoundState, pairs: npt.NDArray[np.int64]) -> npt.NDAr
     return block
 
 
-def _rounded(values: npt.NDArray[np.floating]) -> list[float]:
-    return [round(v, DECIMALS) for v in values.tolist()]
+def _rounded(values: npt.NDArray[np.floating], decimals: int = DECIMALS) -> list[float]:
+    """``[round(v, decimals) for v in values]``, bit for bit, vectorised.
+
+    Python's ``round`` takes the integer ``k`` nearest to ``v * 10**decimals`` (exactly,
+    ties to even) and returns the double nearest to ``k / 10**decimals``; numpy's
+    ``rint(v * 10**decimals) / 10**decimals`` gives the same ``k`` whenever the product,
+    off by half an ulp at most, is not within 1e-6 of a tie, and its division is
+    correctly rounded too. The values near a tie, huge (2**30 and up: an ulp is then
+    not small against 1e-6) or not finite go through ``round`` itself.
+    """
+    x = np.asarray(values, dtype=np.float64).reshape(-1)
+    scale = 10.0**decimals
+    with np.errstate(over="ignore", invalid="ignore"):  # those go through round below
+        t = x * scale
+        out = (np.rint(t) / scale).tolist()
+        slow = ~(np.abs(t) < 2.0**30) | (np.abs(t - np.floor(t) - 0.5) <= 1e-6)
+    for q in np.flatnonzero(slow).tolist():
+        out[q] = round(float(x[q]), decimals)
+    return out
 
 
 def top_candidates(state: RoundState, k: int) -> list[tuple[TopCandidate, ...]]:
@@ -138,6 +155,7 @@ def round_rows(state: RoundState, explain_top: int, reasons: bool = True) -> lis
     # Criteria of the chosen pairs only: never materialise them for every pair.
     raw = _criteria_block(state, chosen)
     chosen_crit = _published(raw)
+    chosen_score = _rounded(cands.score_at(chosen))
     crit_row = np.full(n, -1, dtype=np.int64)
     crit_row[cands.mentee_at(chosen)] = np.arange(chosen.size)
     top = top_candidates(state, explain_top) if explain_top else [()] * n
@@ -178,7 +196,7 @@ def round_rows(state: RoundState, explain_top: int, reasons: bool = True) -> lis
                 mentee.id,
                 mentor.id,
                 MatchStatus.MATCHED,
-                round(float(cands.score_at(np.array([p]))[0]), DECIMALS),
+                chosen_score[q],
                 crit,
                 tuple(g for g in mentee.goals if g in mentor.specialisms),
                 tuple(g for g in mentee.goals if g not in mentor.specialisms),
