@@ -86,15 +86,15 @@ def strongest_criteria(
     Only criteria that say something about this mentee count: a "no preference" 1 never
     makes a match look as if it rested on, say, ethnicity.
     """
+    # (-weighted score, registry position, name): the same order as sorting the names by
+    # their weighted score, ties in registry order, in one sort of tuples.
     ranked = sorted(
-        (
-            c
-            for c in CRITERION_NAMES
-            if weights.get(c, 0) > 0 and (criteria.get(c) or 0) >= 0.5 and informative(mentee, c)
-        ),
-        key=lambda c: (-(weights[c] * (criteria[c] or 0.0)), CRITERION_NAMES.index(c)),
-    )
-    return ranked[:top]
+        (-(w * v), k, c)
+        for k, c in enumerate(CRITERION_NAMES)
+        if (w := weights.get(c, 0)) > 0 and (v := criteria.get(c) or 0) >= 0.5
+        and informative(mentee, c)
+    )  # fmt: skip
+    return [c for _, _, c in ranked[:top]]
 
 
 def limit_phrases(state: RoundState, pairs: npt.NDArray[np.integer]) -> list[str]:
