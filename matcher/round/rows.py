@@ -34,7 +34,7 @@ def _published(values: npt.NDArray[np.floating]) -> list[tuple[float | None, ...
     for col in values.T:
         uniq, inverse = np.unique(col, return_inverse=True)
         table = np.empty(len(uniq), dtype=object)
-        table[:] = [None if v != v else round(v, DECIMALS) for v in uniq.tolist()]
+        table[:] = [None if v != v else v for v in _rounded(uniq)]
         columns.append(table[inverse.reshape(-1)].tolist())
     if not columns:
         return [() for _ in range(len(values))]
@@ -159,10 +159,14 @@ def round_rows(state: RoundState, explain_top: int, reasons: bool = True) -> lis
     crit_row = np.full(n, -1, dtype=np.int64)
     crit_row[cands.mentee_at(chosen)] = np.arange(chosen.size)
     top = top_candidates(state, explain_top) if explain_top else [()] * n
+    # Python values read per row from lists, not numpy scalars from arrays.
+    start, pair_of, row_of = starts.tolist(), chosen_pair.tolist(), crit_row.tolist()
+    prio, ends = priority.tolist(), planned_end.tolist()
+    hours, raw_rows = cands.mentee_arrays.support_hours.tolist(), raw.tolist()
     rows: list[MatchRow] = []
     for i, mentee in enumerate(state.mentees):
-        n_cand = int(starts[i + 1] - starts[i])
-        p = int(chosen_pair[i])
+        n_cand = start[i + 1] - start[i]
+        p = pair_of[i]
         if p < 0:
             rule, reason = explain_unmatched(state, i) if reasons else ("unexplained", "")
             rows.append(
@@ -177,7 +181,7 @@ def round_rows(state: RoundState, explain_top: int, reasons: bool = True) -> lis
                     None,
                     None,
                     n_cand,
-                    float(priority[i]),
+                    float(prio[i]),
                     reason,
                     rule,
                     top[i],
@@ -185,11 +189,11 @@ def round_rows(state: RoundState, explain_top: int, reasons: bool = True) -> lis
             )
             continue
         mentor = state.mentors[int(cands.mentor[p])]
-        q = int(crit_row[i])
+        q = row_of[i]
         crit = dict(zip(CRITERION_NAMES, chosen_crit[q], strict=True))
         # "Strongest on" ranks the unrounded scores, as the solver saw them.
         strong = {
-            c: None if v != v else v for c, v in zip(CRITERION_NAMES, raw[q].tolist(), strict=True)
+            c: None if v != v else v for c, v in zip(CRITERION_NAMES, raw_rows[q], strict=True)
         }
         rows.append(
             MatchRow(
@@ -200,14 +204,14 @@ def round_rows(state: RoundState, explain_top: int, reasons: bool = True) -> lis
                 crit,
                 tuple(g for g in mentee.goals if g in mentor.specialisms),
                 tuple(g for g in mentee.goals if g not in mentor.specialisms),
-                date.fromordinal(int(planned_end[i])),
-                int(p - starts[i] + 1),
+                date.fromordinal(int(ends[i])),
+                p - start[i] + 1,
                 n_cand,
-                float(priority[i]),
+                float(prio[i]),
                 match_reason(state, i, p, strong) if reasons else "",
                 "matched",
                 top[i],
-                float(cands.mentee_arrays.support_hours[i]),
+                float(hours[i]),
             )
         )
     return rows
