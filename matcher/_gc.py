@@ -8,16 +8,17 @@ collector paused). These stages create no reference cycles, so pausing it frees 
 later than it would be freed anyway; reference counting still frees everything else at once.
 
 **One-shot processes.** What a paused block made is still young when the collector
-resumes: the next collections walk all of it (about 1 s per walk for a 200k caseload's
-records), and again as it ages. A process that runs one round and exits (the CLI's
-``match`` and ``demo``, a benchmark run) runs it inside :func:`one_shot_process`; each
-paused block then ends with :func:`gc.freeze`, which moves every object alive into the
-collector's permanent generation, never walked again. Reference counting still frees
-them; only a reference cycle among them that became garbage later would wait for the
-round's end. A long-running process (the HTTP service, a library user) never freezes.
-Measured (``matcher match``, old and new interleaved): 50k x 10k counts only 22.6 s ->
-21.9 s end to end (medians of 3), 200k x 40k 244.0 s -> 231.5 s, peak memory unchanged;
-loading the 200k x 40k caseload 6.0 s -> 5.4 s.
+resumes: the next collections walk all of it, and again as it ages (1.05 s of a
+profiled load of the 200k x 40k caseload was spent so). A process that runs one round
+and exits (the CLI's ``match`` and ``demo``, a benchmark run) runs it inside
+:func:`one_shot_process`; each paused block then ends with :func:`gc.freeze`, which
+moves every object alive into the collector's permanent generation, never walked again.
+Reference counting still frees them; only a reference cycle among them that became
+garbage later would wait for the round's end. A long-running process (the HTTP service,
+a library user) never freezes. Measured (``matcher match``, old and new interleaved):
+50k x 10k counts only 22.6 s -> 21.9 s end to end (medians of 3), 200k x 40k 244.0 s ->
+231.5 s (one run each), peak memory unchanged; loading the 200k x 40k caseload
+6.0 s -> 5.4 s (medians of 3).
 """
 
 from __future__ import annotations
