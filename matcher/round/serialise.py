@@ -39,7 +39,15 @@ from matcher.round.result import (
 from matcher.round.review import Change, ChangeKind, Review
 from matcher.round.summary import MIN_GROUP_SIZE
 
-__all__ = ["SUPPRESSED", "load_result", "result_dict", "result_from_dict"]
+__all__ = [
+    "SUPPRESSED",
+    "load_result",
+    "result_dict",
+    "result_from_dict",
+    "row_json",
+    "split_rows",
+    "tops_json",
+]
 
 #: How a group too small to show is written in ``summary.by_group``: ``{"n": "<5"}``.
 SUPPRESSED = f"<{MIN_GROUP_SIZE}"
@@ -67,7 +75,8 @@ def _dict_of(names: tuple[str, ...]) -> Callable[[tuple[Any, ...]], dict[str, An
 _criteria_dict = _dict_of(CRITERION_NAMES)
 
 
-def _tops_json(tops: tuple[TopCandidate, ...]) -> list[dict[str, Any]]:
+def tops_json(tops: tuple[TopCandidate, ...]) -> list[dict[str, Any]]:
+    """A row's stored candidates as ``result.json`` holds them."""
     # One comprehension, no call per candidate: a national round stores ~10^6 of them.
     # Each TopCandidate's criteria tuple is built in CRITERION_NAMES order (round.rows).
     crit = _criteria_dict
@@ -84,7 +93,8 @@ def _tops_json(tops: tuple[TopCandidate, ...]) -> list[dict[str, Any]]:
     ]
 
 
-def _row_json(r: MatchRow) -> dict[str, Any]:
+def row_json(r: MatchRow, tops: bool = True) -> dict[str, Any]:
+    """A row as ``result.json`` holds it (``tops=False``: with no stored candidates)."""
     return {
         "mentee_id": r.mentee_id,
         "mentor_id": r.mentor_id,
@@ -100,7 +110,7 @@ def _row_json(r: MatchRow) -> dict[str, Any]:
         "priority": r.priority,
         "reason": r.reason,
         "reason_rule": r.rule,
-        "top_candidates": _tops_json(r.top_candidates),
+        "top_candidates": tops_json(r.top_candidates) if tops else [],
     }
 
 
@@ -173,19 +183,29 @@ def _review_json(review: Review) -> dict[str, Any]:
     }
 
 
-def result_dict(result: MatchResult) -> dict[str, Any]:
+def split_rows(result: MatchResult) -> tuple[list[MatchRow], list[MatchRow]]:
+    """The rows with a mentor (new or kept) and the others, each in the result's order."""
+    has = [r.status.has_mentor for r in result.rows]
+    return (
+        [r for r, h in zip(result.rows, has, strict=True) if h],
+        [r for r, h in zip(result.rows, has, strict=True) if not h],
+    )
+
+
+def result_dict(result: MatchResult, rows: bool = True) -> dict[str, Any]:
     """The JSON-ready form of a result (``result.json``).
 
     Rows with a mentor (new or kept) are under ``assignments``, the others under
-    ``unmatched``; both in mentee-id order.
+    ``unmatched``; both in mentee-id order. ``rows=False`` leaves both lists empty.
     """
+    assigned, unmatched = split_rows(result) if rows else ([], [])
     return {
         "as_of": result.as_of.isoformat(),
         "summary": _summary_json(result.summary),
         "solver": _solver_json(result.solver),
         "warnings": list(result.warnings),
-        "assignments": [_row_json(r) for r in result.rows if r.status.has_mentor],
-        "unmatched": [_row_json(r) for r in result.rows if not r.status.has_mentor],
+        "assignments": [row_json(r) for r in assigned],
+        "unmatched": [row_json(r) for r in unmatched],
         "existing": [asdict(k) for k in result.existing],
         "review": _review_json(result.review) if result.review is not None else None,
         "config": result.config.model_dump(mode="json"),
