@@ -9,7 +9,8 @@ on top), so nothing of theirs is allocated at that size. Instead:
   every mentor, and the count scaled up;
 - **peak memory per method**: a straight line ``peak = a + b * pairs`` fitted to that
   method's measured peaks in the other scenarios' JSON files of the same output folder
-  (else of the recorded ``benchmarks/results/``), evaluated at the estimated pairs.
+  (where they are too few for a line, those of the recorded ``benchmarks/results/``),
+  evaluated at the estimated pairs.
 
 Each method is then recorded as not run, with the estimate as the reason. When
 ``matcher.Config`` has ``solver.memory_limit_gib`` (the memory plan of issue 11), matcher
@@ -112,24 +113,25 @@ def _matcher_under_plan(
     return row
 
 
-#: The recorded results: what the peaks are fitted to when the output folder has none.
+#: The recorded results: what the peaks are fitted to when the output folder has too few.
 RECORDED = Path(__file__).resolve().parent / "results"
 
 
 def estimate(method: str, pairs: int, budget: Budget, out_dir: Path) -> tuple[float | None, str]:
     """``(estimated peak MiB or None, why it is not run)`` for ``method`` at ``pairs`` pairs,
-    fitted to the measured rounds in ``out_dir`` (else, when it holds none, in
-    :data:`RECORDED`)."""
-    # One source for every method: the output folder if it holds measured rounds at all.
-    measured = any(not p.stem.startswith("stress") for p in out_dir.glob("*.json"))
-    fit = fit_peak(out_dir if measured else RECORDED, method)
+    fitted to the measured rounds in ``out_dir``; where they are too few for a line (fewer
+    than two sizes measured for the method, e.g. a folder holding one scenario), to those
+    of :data:`RECORDED`."""
+    fit, source = fit_peak(out_dir, method), ""
+    if fit is None and out_dir.resolve() != RECORDED:
+        fit, source = fit_peak(RECORDED, method), " of benchmarks/results"
     if fit is None:
         return None, f"all {pairs:,} pairs in memory; no measured rounds to extrapolate from"
     a, b, k = fit
     est = a + b * pairs
     over = est > budget.memory_gib * 1024
     why = (f"estimated peak {est / 1024:.1f} GiB for {pairs:,} pairs (fit over {k} measured "
-           f"rounds: {b * 2**20:.0f} B per pair), "
+           f"rounds{source}: {b * 2**20:.0f} B per pair), "
            + (f"over the {budget.memory_gib:g} GiB budget" if over else
               "within the budget, but its instance of every pair (32 bytes a pair) is not "
               "written at this size"))  # fmt: skip

@@ -63,3 +63,13 @@ def test_stress_estimates_fall_back_to_the_recorded_results(
     assert peak is not None and peak > 8 * 1024
     assert "fit over 2 measured rounds" in why and "over the 8 GiB budget" in why
     assert est.estimate("cp_sat", 209_000_000, Budget(8.0, 60.0), fresh)[0] is None
+    # A folder with one scenario measured (too few sizes for a line) falls back too ...
+    one = {"method": "greedy", "pairs": 13_000_000, "peak_mib": 1500.0, "status": "heuristic"}
+    (fresh / "national.json").write_text(json.dumps({"methods": [one]}))
+    peak, why = est.estimate("greedy", 209_000_000, Budget(8.0, 60.0), fresh)
+    assert peak is not None and "measured rounds of benchmarks/results" in why
+    # ... and one with two sizes measured uses its own.
+    two = {"method": "greedy", "pairs": 500_000, "peak_mib": 300.0, "status": "heuristic"}
+    (fresh / "regional.json").write_text(json.dumps({"methods": [two]}))
+    own, why = est.estimate("greedy", 209_000_000, Budget(8.0, 60.0), fresh)
+    assert own is not None and own != peak and "benchmarks/results" not in why
