@@ -41,7 +41,6 @@ import orjson
 from matcher._gc import paused_gc
 from matcher.criteria import CRITERION_NAMES
 from matcher.explain import Outcome
-from matcher.round.json_kernel import fill_rows, plain_decimal
 from matcher.round.result import MatchResult, MatchRow, TopCandidate
 from matcher.round.serialise import result_dict, row_json, split_rows, tops_json
 
@@ -153,6 +152,8 @@ _Cells = tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]
 def _cells(values: list[Any], table: _Table) -> _Cells:
     """A column's cells for :func:`~matcher.round.json_kernel.fill_rows`: numbers the
     kernel writes itself (index -1), or indices of their orjson encodings in ``table``."""
+    from matcher.round.json_kernel import plain_decimal  # numba: only when a round is big
+
     n = len(values)
     kinds = set(map(type, values))
     if kinds and kinds <= _FLOATS:
@@ -199,6 +200,8 @@ def _rows_text(rows: Sequence[MatchRow]) -> bytes | memoryview:
         spliced: list[bytes] = [b""] * (2 * len(rows) + 1)
         spliced[0::2], spliced[1::2] = parts, _tops_generic(rows)
         return b"".join(spliced)
+    from matcher.round.json_kernel import fill_rows  # numba: only when a round is big
+
     tpl = _template()
     table = _Table()
     cells = [_cells(cols[f], table) for f in tpl.fields]
