@@ -7,6 +7,8 @@ shown; the report reads the same ones.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +43,25 @@ POOLED_GROUP = "other (small groups pooled)"
 NOT_GIVEN = "not given"
 
 
-def group_rates(values: Sequence[str], rows: Sequence[MatchRow]) -> dict[str, GroupRate]:
+@dataclass(frozen=True)
+class _Tallies:
+    """What the rates of any group of rows need, per row (one pass over the rows)."""
+
+    matched: npt.NDArray[np.bool_]  # a match of the round
+    scored: npt.NDArray[np.bool_]  # a match with a score: counts towards the mean
+    score: npt.NDArray[np.float64]  # that score, else 0
+
+    @classmethod
+    def of(cls, rows: Sequence[MatchRow]) -> _Tallies:
+        matched = np.array([r.status in MATCHED_IN_ROUND for r in rows], dtype=bool)
+        score = np.array([np.nan if r.score is None else r.score for r in rows], dtype=float)
+        scored = matched & ~np.isnan(score)
+        return cls(matched, scored, np.where(scored, score, 0.0))
+
+
+def group_rates(
+    values: Sequence[str], rows: Sequence[MatchRow], tallies: _Tallies | None = None
+) -> dict[str, GroupRate]:
     """Match rate and mean score by group, hiding groups of fewer than MIN_GROUP_SIZE.
 
     Parameters
@@ -49,26 +69,51 @@ def group_rates(values: Sequence[str], rows: Sequence[MatchRow]) -> dict[str, Gr
     values : sequence of str
         Each row's group.
     rows : sequence of MatchRow
+    tallies : optional
+        ``_Tallies.of(rows)``, when the caller has it (one per round, not per dimension).
 
     Returns
     -------
     dict of str to GroupRate
         Groups shown, sorted, then :data:`POOLED_GROUP` when any were pooled.
     """
-    groups: dict[str, list[MatchRow]] = {}
-    for v, r in zip(values, rows, strict=True):
-        groups.setdefault(v, []).append(r)
-    shown = {k: g for k, g in groups.items() if len(g) >= MIN_GROUP_SIZE}
-    small = [r for k in sorted(groups) if k not in shown for r in groups[k]]
+    if len(values) != len(rows):
+        raise ValueError("one group value per row is needed")
+    t = _Tallies.of(rows) if tallies is None else tallies
+    code_of = {v: c for c, v in enumerate(dict.fromkeys(values))}
+    codes = np.fromiter(map(code_of.__getitem__, values), np.int64, len(values))
+    k = len(code_of)
+    size = np.bincount(codes, minlength=k).tolist()
+    matched = np.bincount(codes[t.matched], minlength=k).tolist()
+    # Each group's scores summed by sum() itself, in row order (a stable sort by group):
+    # the very float the per-row code gave, on every Python version (3.12's sum() of
+    # floats is compensated; numpy's sums are not).
+    has = t.scored
+    by_group = np.argsort(codes[has], kind="stable")
+    ordered = t.score[has][by_group].tolist()
+    ends = np.cumsum(np.bincount(codes[has], minlength=k)).tolist()
+    scored = np.bincount(codes[has], minlength=k).tolist()
+    total = [sum(ordered[e - n : e]) for e, n in zip(ends, scored, strict=True)]
+    shown = {v: c for v, c in code_of.items() if size[c] >= MIN_GROUP_SIZE}
+    small = [v for v in sorted(code_of) if v not in shown]
+    pooled = sum(size[code_of[v]] for v in small)
     # Disclosure control: small groups appear only pooled. A pool still too small takes in
     # the smallest shown groups too, so no hidden count can be had by subtraction from the
     # totals; a dimension too small in all is not broken down at all.
-    while 0 < len(small) < MIN_GROUP_SIZE and shown:
-        key = min(shown, key=lambda k: (len(shown[k]), k))
-        small += shown.pop(key)
-    out = {k: _rate(shown[k]) for k in sorted(shown)}
+    while 0 < pooled < MIN_GROUP_SIZE and shown:
+        key = min(shown, key=lambda v: (size[shown[v]], v))
+        small.append(key)
+        pooled += size[shown.pop(key)]
+    out = {}
+    for v in sorted(shown):
+        c = shown[v]
+        n, m, s = size[c], matched[c], scored[c]
+        out[v] = GroupRate(n, m, round(m / n, 4), round(total[c] / s, 4) if s else None)
     if small:
-        out[POOLED_GROUP] = _rate(small) if len(small) >= MIN_GROUP_SIZE else GroupRate(None)
+        # The pool's mean adds its rows in the pool's order (by group, as pooled): per row.
+        rows_of = [q for v in small for q in np.flatnonzero(codes == code_of[v]).tolist()]
+        pool = [rows[q] for q in rows_of]
+        out[POOLED_GROUP] = _rate(pool) if len(pool) >= MIN_GROUP_SIZE else GroupRate(None)
     return out
 
 
@@ -137,9 +182,11 @@ def summarise(
         if r.status == MatchStatus.UNMATCHED:
             reasons[r.rule] = reasons.get(r.rule, 0) + 1
     by_group = {}
+    records = [by_id[r.mentee_id] for r in active]
+    tallies = _Tallies.of(active)
     for dim in GROUP_DIMENSIONS:
-        vals = [str(getattr(by_id[r.mentee_id], dim) or NOT_GIVEN) for r in active]
-        by_group[dim] = group_rates(vals, active)
+        vals = [str(v or NOT_GIVEN) for v in map(attrgetter(dim), records)]
+        by_group[dim] = group_rates(vals, active, tallies)
     quartiles = None
     if scores.size:
         q1, q2, q3 = (round(float(q), 4) for q in np.quantile(scores, [0.25, 0.5, 0.75]))
