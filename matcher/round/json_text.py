@@ -258,15 +258,15 @@ def _pieces(doc: dict[str, Any]) -> Iterator[bytes]:
 def write_result_bytes(fh: IO[bytes], result: MatchResult) -> None:
     """Write ``result.json``'s bytes to ``fh``: those of ``orjson.dumps(result_dict(result),
     option=OPT_INDENT_2 | OPT_APPEND_NEWLINE)``."""
-    head = result_dict(result, rows=False)
-    json.dumps([head["summary"], head["solver"]], allow_nan=False)  # raises on NaN
-    if sum(len(r.top_candidates) for r in result.rows) < KERNEL_FROM:
-        with paused_gc():
-            doc = result_dict(result)
+    whole = sum(len(r.top_candidates) for r in result.rows) < KERNEL_FROM
+    with paused_gc():  # whole: a few dicts per row and stored candidate
+        doc = result_dict(result, rows=whole)
+    json.dumps([doc["summary"], doc["solver"]], allow_nan=False)  # raises on NaN
+    if whole:
         fh.write(orjson.dumps(doc, option=_INDENT | orjson.OPT_APPEND_NEWLINE))
         return
     assigned, unmatched = split_rows(result)
-    first, middle, last = _pieces(head)
+    first, middle, last = _pieces(doc)
     # Paused: transposing the candidates' criteria makes an iterator per candidate, and
     # each young collection would walk the round's ~10^6 records (see matcher._gc).
     with paused_gc():

@@ -80,13 +80,13 @@ def write_result_json(path: str | Path, result: MatchResult) -> None:
 
     The bytes are those of ``orjson.dumps(result_dict(result), option=OPT_INDENT_2 |
     OPT_APPEND_NEWLINE)`` (2-space indent, UTF-8), written a chunk of rows at a time by
-    :mod:`matcher.round.json_text` without a dict per stored candidate (2.49 s for the
+    :mod:`matcher.round.json_text` without a dict per stored candidate: 2.49 s for the
     189 MB of a 50k-mentee round against 2.81 s for orjson on the whole document with its
-    dicts, and 16.2-16.8 s for the standard library's indenting encoder, which is pure
-    Python; medians, see that module). orjson writes a NaN
-    or infinity as null, so the parts with computed floats (summary, solver) are first
-    checked by the standard library, which refuses them as before; the rows' scores are
-    finite by construction.
+    dicts (medians, see that module); the standard library's indenting encoder (pure
+    Python) took 16.2-16.8 s in an earlier sitting. orjson writes a NaN or infinity as
+    null, so the parts with computed floats (summary, solver) are first checked by the
+    standard library, which refuses them as before; the rows' scores are finite by
+    construction.
     """
     with atomic_writer(path, "wb") as fh:
         write_result_bytes(fh, result)
