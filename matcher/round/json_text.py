@@ -166,11 +166,9 @@ def _cells(values: list[Any], table: _Table) -> _Cells:
             idx[other] = np.arange(at, at + other.size)
         return num, idx
     if kinds == {str}:  # each distinct string encoded once
-        first: dict[Any, int] = {}
-        for q, v in enumerate(dict.fromkeys(values)):
-            first[v] = q
-        at = table.add(list(map(orjson.dumps, first)))
-        idx = np.fromiter(map(first.__getitem__, values), np.int64, n) + at
+        index_of = {v: q for q, v in enumerate(dict.fromkeys(values))}
+        at = table.add(list(map(orjson.dumps, index_of)))
+        idx = np.fromiter(map(index_of.__getitem__, values), np.int64, n) + at
     else:  # anything else cell by cell (1 == 1.0 == True as keys)
         at = table.add(list(map(orjson.dumps, values)))
         idx = np.arange(at, at + n, dtype=np.int64)

@@ -91,8 +91,8 @@ def group_rates(
     has = t.scored
     by_group = np.argsort(codes[has], kind="stable")
     ordered = t.score[has][by_group].tolist()
-    ends = np.cumsum(np.bincount(codes[has], minlength=k)).tolist()
-    scored = np.bincount(codes[has], minlength=k).tolist()
+    per_group = np.bincount(codes[has], minlength=k)
+    ends, scored = np.cumsum(per_group).tolist(), per_group.tolist()
     total = [sum(ordered[e - n : e]) for e, n in zip(ends, scored, strict=True)]
     shown = {v: c for v, c in code_of.items() if size[c] >= MIN_GROUP_SIZE}
     small = [v for v in sorted(code_of) if v not in shown]
